@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+//
+// PrimeSum: exact sums of primes over huge integer ranges, spread across MPI ranks.
+//
+// Targets, each with one job; imports point downwards only:
+//
+//   prime-sum (tool) ──▶ PrimeSum (distributed job) ──▶ MPI (wrapper) ──▶ CMPI (Open MPI + shim)
+//                                                  └──▶ PrimeSieve (engine, knows nothing of MPI)
+import PackageDescription
+
+let package = Package(
+    name: "PrimeSum",
+    products: [
+        .library(name: "MPI", targets: ["MPI"]),
+        .library(name: "PrimeSieve", targets: ["PrimeSieve"]),
+        .executable(name: "prime-sum", targets: ["prime-sum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The MPI C API, plus `static inline` getters for the handles Swift cannot import.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
+        .target(name: "MPI", dependencies: ["CMPI"]),
+        // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
+        .target(name: "PrimeSieve"),
+        // The distributed job: plan, scatter, sieve, gather, reduce, report.
+        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"]),
+        // The command-line tool: parses the request and hands it to the job.
+        .executableTarget(
+            name: "prime-sum",
+            dependencies: [
+                "PrimeSum",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // libprimesieve's C API: the independent oracle for tests and the yardstick for benchmarks.
+        .systemLibrary(
+            name: "CPrimesieve",
+            pkgConfig: "primesieve",
+            providers: [.apt(["libprimesieve-dev"])]
+        ),
+
+        // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
+        .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),
+
+        .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "CPrimesieve"]),
+        .testTarget(name: "MPITests", dependencies: ["mpi-checks"]),
+        .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

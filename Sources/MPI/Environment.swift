@@ -1,0 +1,165 @@
+import CMPI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The thread support level of an MPI process (`MPI_THREAD_*`).
+public enum ThreadLevel: Int32, Comparable, Sendable, CustomStringConvertible {
+    /// Only one thread will execute (`MPI_THREAD_SINGLE`).
+    case single
+    /// Many threads, but only the one that initialised MPI calls it (`MPI_THREAD_FUNNELED`).
+    case funneled
+    /// Many threads call MPI, never two at once (`MPI_THREAD_SERIALIZED`).
+    case serialized
+    /// Many threads call MPI at once (`MPI_THREAD_MULTIPLE`).
+    case multiple
+
+    /// The C constant. (They import as `Int` in Open MPI and `Int32` in MPICH, hence the conversions.)
+    var cValue: Int32 {
+        switch self {
+        case .single: Int32(MPI_THREAD_SINGLE)
+        case .funneled: Int32(MPI_THREAD_FUNNELED)
+        case .serialized: Int32(MPI_THREAD_SERIALIZED)
+        case .multiple: Int32(MPI_THREAD_MULTIPLE)
+        }
+    }
+
+    init(cValue: Int32) {
+        switch cValue {
+        case Int32(MPI_THREAD_MULTIPLE): self = .multiple
+        case Int32(MPI_THREAD_SERIALIZED): self = .serialized
+        case Int32(MPI_THREAD_FUNNELED): self = .funneled
+        default: self = .single
+        }
+    }
+
+    public static func < (a: ThreadLevel, b: ThreadLevel) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .single: "single"
+        case .funneled: "funneled"
+        case .serialized: "serialized"
+        case .multiple: "multiple"
+        }
+    }
+}
+
+/// The MPI library, initialised: the one way into the wrapper.
+///
+/// Create it once per process with ``run(threadLevel:abortStatus:_:)``, which initialises MPI
+/// (`MPI_Init_thread`), runs your code, and finalizes MPI (`MPI_Finalize`) exactly once if the code returns.
+/// If the code throws, MPI is *not* finalized: the job is aborted with `MPI_Abort`, because a rank that
+/// finalizes and exits while the others wait in a collective hangs the whole job.
+public final class Environment {
+    /// The thread level MPI provided, which may be lower than the one asked for.
+    public let providedThreadLevel: ThreadLevel
+    /// All the processes of the job (`MPI_COMM_WORLD`), returning errors instead of aborting.
+    public let world: Communicator
+    /// The calling process alone (`MPI_COMM_SELF`).
+    public let selfCommunicator: Communicator
+
+    private init(threadLevel: ThreadLevel) throws(MPIError) {
+        var provided: Int32 = 0
+        try check(MPI_Init_thread(nil, nil, threadLevel.cValue, &provided), "MPI_Init_thread")
+        providedThreadLevel = ThreadLevel(cValue: provided)
+        world = Communicator(borrowing: cmpi_comm_world())
+        selfCommunicator = Communicator(borrowing: cmpi_comm_self())
+        try check(MPI_Comm_set_errhandler(world.handle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+        try check(MPI_Comm_set_errhandler(selfCommunicator.handle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+        try DerivedTypes.commit()
+    }
+
+    /// Whether `MPI_Init` has been called in this process (`MPI_Initialized`).
+    public static var isInitialized: Bool {
+        var flag: Int32 = 0
+        MPI_Initialized(&flag)
+        return flag != 0
+    }
+
+    /// Whether `MPI_Finalize` has been called in this process (`MPI_Finalized`).
+    public static var isFinalized: Bool {
+        var flag: Int32 = 0
+        MPI_Finalized(&flag)
+        return flag != 0
+    }
+
+    /// Seconds since an arbitrary time in the past, on a clock of resolution ``wallTickSeconds`` (`MPI_Wtime`).
+    public static func wallTime() -> Double { MPI_Wtime() }
+
+    /// The resolution of ``wallTime()`` in seconds (`MPI_Wtick`).
+    public static var wallTickSeconds: Double { MPI_Wtick() }
+
+    /// Runs `body` between `MPI_Init_thread` and `MPI_Finalize`.
+    ///
+    /// - If `body` returns, every rank reaches `MPI_Finalize` and `run` returns `body`'s result.
+    /// - If `body` throws, the error's description goes to standard error (prefixed with the rank) and the
+    ///   whole job ends with `MPI_Abort(MPI_COMM_WORLD, abortStatus)`, which `mpirun` reports as its exit status.
+    ///   An error that conforms to ``AbortStatusProviding`` chooses its own status.
+    /// - Parameters:
+    ///   - threadLevel: the thread support to ask for; ``Environment/providedThreadLevel`` tells what MPI gave.
+    ///   - abortStatus: the exit status of the job when `body` throws an error that names none.
+    public static func run<Result>(
+        threadLevel: ThreadLevel = .funneled,
+        abortStatus: Int32 = defaultAbortStatus,
+        _ body: (Environment) throws -> Result
+    ) -> Result {
+        let environment: Environment
+        do {
+            environment = try Environment(threadLevel: threadLevel)
+        } catch {
+            abortJob(error, status: abortStatus)
+        }
+        do {
+            let result = try body(environment)
+            DerivedTypes.free()
+            let code = MPI_Finalize()
+            if code != MPI_SUCCESS { abortJob(MPIError(code: code, function: "MPI_Finalize"), status: abortStatus) }
+            return result
+        } catch {
+            abortJob(error, status: abortStatus)
+        }
+    }
+
+    /// The exit status of a job ended by an unhandled error that names none: 76 (`EX_PROTOCOL`).
+    public static let defaultAbortStatus: Int32 = 76
+
+    /// Writes `error` to standard error and ends every process of the job (`MPI_Abort` on `MPI_COMM_WORLD`).
+    public static func abortJob(_ error: any Error, status: Int32) -> Never {
+        let status = (error as? any AbortStatusProviding)?.abortStatus ?? status
+        var rank: Int32 = -1
+        if isInitialized && !isFinalized { MPI_Comm_rank(cmpi_comm_world(), &rank) }
+        let prefix = rank >= 0 ? "rank \(rank): " : ""
+        writeToStandardError("\(prefix)\(error)\n")
+        abort(status: status)
+    }
+
+    /// Ends every process of the job with exit status `status` (`MPI_Abort` on `MPI_COMM_WORLD`), or, before
+    /// `MPI_Init` or after `MPI_Finalize`, ends this process alone.
+    public static func abort(status: Int32) -> Never {
+        if isInitialized && !isFinalized { MPI_Abort(cmpi_comm_world(), status) }
+        exit(status)
+    }
+}
+
+/// An error that chooses the exit status of the job it aborts.
+public protocol AbortStatusProviding: Error {
+    /// The exit status `MPI_Abort` should give the job.
+    var abortStatus: Int32 { get }
+}
+
+/// Writes `text` to file descriptor 2 in one `write`, so lines of different ranks do not interleave.
+public func writeToStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}

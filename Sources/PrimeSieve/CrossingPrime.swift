@@ -1,0 +1,49 @@
+/// A sieving prime with its place in the sieve: the next multiple to cross off, as a byte index relative to
+/// the current segment, and its wheel state (see ``Wheel/crossingStates``). 12 bytes.
+struct CrossingPrime {
+    /// The byte of the next multiple, relative to the start of the current segment.
+    var multipleIndex: UInt32
+    /// `p / 30`: the byte step of one wheel turn per unit of gap.
+    let quotient: UInt32
+    /// The wheel state: `8 * bit(p % 30) + index of (m % 30)` for the next multiple `p * m`.
+    var state: UInt8
+
+    /// Places `prime` (>= 7) at its first multiple `p * m >= max(p², 30 * segmentStart)` with `m` coprime to 30.
+    init(prime: UInt64, segmentStart: UInt64) {
+        let low = 30 * segmentStart  // < 2^64: the segment starts at or below the range's last number
+        let m0 = Swift.max(prime, low / prime + (low % prime == 0 ? 0 : 1))
+        let t = Int(m0 % 30)
+        let i = Wheel.nextResidueIndex[t]
+        let m = UInt128(m0) - UInt128(t) + UInt128(Wheel.residues[i])
+        let multiple = UInt128(prime) * m
+        multipleIndex = UInt32(multiple / 30 - UInt128(segmentStart))
+        quotient = UInt32(prime / 30)
+        state = UInt8(Wheel.bitOfResidue[Int(prime % 30)]! * 8 + i)
+    }
+}
+
+extension CrossingPrime {
+    /// Crosses the prime's multiples off `bitmap[0..<length]` and moves it on to the next segment.
+    ///
+    /// One pass of the wheel per multiple: clear a bit, step by `q·gap + carry` bytes. Every prime uses this
+    /// loop in the first cut of the engine.
+    @inline(__always)
+    mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int,
+                           states: UnsafePointer<Wheel.CrossingState>) {
+        var i = Int(multipleIndex)
+        guard i < length else {
+            multipleIndex = UInt32(i - length)
+            return
+        }
+        var s = Int(state)
+        let q = Int(quotient)
+        repeat {
+            let wheel = states[s]
+            bitmap[i] &= wheel.clearMask
+            i += q * Int(wheel.gap) + Int(wheel.carry)
+            s = Int(wheel.next)
+        } while i < length
+        multipleIndex = UInt32(i - length)
+        state = UInt8(s)
+    }
+}

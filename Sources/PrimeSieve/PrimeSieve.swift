@@ -1,0 +1,48 @@
+/// Sums and counts of the primes in ranges of `[0, 2^64]`.
+///
+/// The engine of PrimeSum. It knows nothing of MPI: the distributed job hands each rank its ranges and
+/// calls ``tally(from:to:)`` or ``tallies(from:to:cutAt:)`` on them.
+public struct PrimeSieve: Sendable {
+    /// The end of the number line the engine covers: ranges are within `[0, 2^64]`.
+    public static let upperLimit: UInt128 = 1 << 64
+
+    /// The tuning of the sieve.
+    public var configuration: SieveConfiguration
+
+    public init(configuration: SieveConfiguration = .default) {
+        self.configuration = configuration
+    }
+
+    /// The count and sum of the primes `p` with `lo <= p < hi`.
+    /// - Precondition: `lo <= hi <= 2^64`.
+    public func tally(from lo: UInt128, to hi: UInt128) -> PrimeTally {
+        tallies(from: lo, to: hi, cutAt: [])[0]
+    }
+
+    /// The tallies of the pieces `[lo, b₁), [b₁, b₂), …, [bₖ, hi)` of `[lo, hi)`, in one pass of the sieve.
+    ///
+    /// This is how a batch of bounds costs one sieve of its largest bound: the sum below each bound is the
+    /// running total of the pieces.
+    /// - Precondition: `lo <= b₁ <= … <= bₖ <= hi <= 2^64`.
+    public func tallies(from lo: UInt128, to hi: UInt128, cutAt boundaries: [UInt128]) -> [PrimeTally] {
+        precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
+        precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
+                     "cuts must be ascending and inside the range")
+        return SegmentedSieve(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes).tallies(cutAt: boundaries)
+    }
+}
+
+/// Every tuning constant of the engine, in one place.
+public struct SieveConfiguration: Sendable, Hashable {
+    /// Bytes of bitmap sieved at a time (30 integers per byte). Bigger segments amortise the per-segment
+    /// visit of every sieving prime; smaller ones stay in a faster cache. 256 KiB (7.8 million integers)
+    /// sits well inside this machine's 2 MiB L2 per core.
+    public var segmentBytes: Int
+
+    public init(segmentBytes: Int = 256 * 1024) {
+        precondition(segmentBytes >= 8, "a segment holds at least one word")
+        self.segmentBytes = segmentBytes
+    }
+
+    public static let `default` = SieveConfiguration()
+}

@@ -1,0 +1,2 @@
+import MPI
+import PrimeSieve

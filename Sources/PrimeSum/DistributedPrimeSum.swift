@@ -1,0 +1,127 @@
+import MPI
+import PrimeSieve
+
+/// The distributed job: rank 0 plans and scatters the ranges, every rank sieves its own, the per-query
+/// tallies are reduced and the per-rank figures gathered at rank 0.
+///
+/// Every rank of the communicator calls ``run(_:options:on:)`` together; rank 0 alone gets the outcome.
+public enum DistributedPrimeSum {
+    /// How the job runs, beyond what it computes.
+    public struct Options: Sendable {
+        /// Threads per rank.
+        public var threads: Int
+        /// The engine's tuning.
+        public var sieve: SieveConfiguration
+
+        public init(threads: Int = 1, sieve: SieveConfiguration = .default) {
+            self.threads = threads
+            self.sieve = sieve
+        }
+    }
+
+    /// Runs `request` across all ranks of `world`. Returns the outcome on rank 0, nil elsewhere.
+    ///
+    /// The request of rank 0 is authoritative: it is broadcast, so the other ranks' copies are not used.
+    public static func run(_ request: Request, options: Options, on world: Communicator) throws -> JobOutcome? {
+        let start = Environment.wallTime()
+        let root = world.root(0)
+        let engine = PrimeSieve(configuration: options.sieve)
+
+        var encoded = request.encoded
+        try root.broadcast(&encoded)
+        guard let request = Request(encoded: encoded) else { throw JobError.malformedBroadcast }
+        let queries = request.queries
+
+        // Rank 0 cuts the span into ranges of equal estimated cost and scatters them, a pair per rank.
+        let myRange: [UInt128]
+        if root.isCallerRoot {
+            let span = request.span
+            let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: world.size)
+            let pairs = zip(borders, borders.dropFirst()).flatMap { [$0, $1] }
+            myRange = try root.scatter(sending: pairs)
+        } else {
+            myRange = try root.scatter(as: UInt128.self)
+        }
+        let range = Query(lo: myRange[0], hi: myRange[1])
+
+        let sieveStart = Environment.wallTime()
+        let outcome = RankWork(range: range, queries: queries, threads: options.threads, engine: engine).run()
+        let seconds = Environment.wallTime() - sieveStart
+
+        let counts = try root.reduce(outcome.contributions.map(\.count), .sum)
+        let sums = try root.reduce(outcome.contributions.map(\.sum), .sum)
+        let hosts = try root.gatherv(Array(try Communicator.processorName().utf8))
+        let ranges = try root.gather(myRange)
+        let primes = try root.gather(outcome.total.count)
+        let rankSeconds = try root.gather(seconds)
+
+        guard let counts, let sums, let hosts, let ranges, let primes, let rankSeconds else { return nil }
+        let perRank = (0..<world.size).map { rank in
+            RankFigures(rank: rank, host: String(decoding: hosts[rank], as: UTF8.self),
+                        range: Query(lo: ranges[2 * rank], hi: ranges[2 * rank + 1]),
+                        primes: primes[rank], seconds: rankSeconds[rank])
+        }
+        return JobOutcome(
+            request: request,
+            answers: zip(queries, zip(counts, sums)).map { Answer(query: $0, tally: PrimeTally(count: $1.0, sum: $1.1)) },
+            ranks: world.size, threads: options.threads,
+            wallSeconds: Environment.wallTime() - start, perRank: perRank)
+    }
+}
+
+/// A failure of the job itself (not of MPI, not of the user).
+public enum JobError: Error, CustomStringConvertible {
+    case malformedBroadcast
+
+    public var description: String {
+        switch self {
+        case .malformedBroadcast: "internal error: the request broadcast by rank 0 could not be decoded"
+        }
+    }
+}
+
+/// One printed answer: the primes of a query's range.
+public struct Answer: Sendable, Equatable {
+    public var query: Query
+    public var tally: PrimeTally
+}
+
+/// What one rank did.
+public struct RankFigures: Sendable, Equatable {
+    public var rank: Int
+    public var host: String
+    public var range: Query
+    public var primes: UInt64
+    public var seconds: Double
+}
+
+/// Everything rank 0 knows at the end of a job.
+public struct JobOutcome: Sendable {
+    public var request: Request
+    public var answers: [Answer]
+    public var ranks: Int
+    public var threads: Int
+    public var wallSeconds: Double
+    public var perRank: [RankFigures]
+}
+
+extension Request {
+    /// The request as four 128-bit words, for the broadcast from rank 0.
+    var encoded: [UInt128] {
+        switch self {
+        case .below(let n): [0, n, 0, 0]
+        case .range(let lo, let hi): [1, lo, hi, 0]
+        case .batch(let from, let to, let step): [2, from, to, step]
+        }
+    }
+
+    init?(encoded words: [UInt128]) {
+        guard words.count == 4 else { return nil }
+        switch words[0] {
+        case 0: self = .below(words[1])
+        case 1: self = .range(words[1], words[2])
+        case 2: self = .batch(from: words[1], to: words[2], step: words[3])
+        default: return nil
+        }
+    }
+}

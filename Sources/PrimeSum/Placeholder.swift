@@ -1,2 +1,0 @@
-import MPI
-import PrimeSieve

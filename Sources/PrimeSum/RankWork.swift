@@ -1,0 +1,94 @@
+import Dispatch
+import PrimeSieve
+import Synchronization
+
+/// One rank's share of a job: sieve its range once, on `threads` threads, and return each query's tally
+/// restricted to that range.
+///
+/// The range is cut at every query border inside it (and at the thread chunks' borders); the tally of
+/// `range ∩ [qlo, qhi)` is then a difference of running totals, so a batch of a million bounds still costs
+/// one sieve of the range.
+struct RankWork {
+    let range: Query
+    let queries: [Query]
+    let threads: Int
+    let engine: PrimeSieve
+
+    /// Chunks per thread: more chunks even out threads that run at different speeds.
+    static let chunksPerThread = 4
+
+    struct Outcome {
+        /// For each query, the tally of its primes inside this rank's range.
+        var contributions: [PrimeTally]
+        /// The tally of the whole range.
+        var total: PrimeTally
+    }
+
+    func run() -> Outcome {
+        let chunkCount = range.lo < range.hi ? threads * Self.chunksPerThread : 1
+        let chunkBorders = engine.equalCostBorders(from: range.lo, to: range.hi, parts: chunkCount)
+        var inside = Set<UInt128>(chunkBorders)
+        for query in queries {
+            for border in [query.lo, query.hi] where range.lo < border && border < range.hi { inside.insert(border) }
+        }
+        let points = inside.sorted()  // from range.lo to range.hi, every cut
+
+        // Each chunk tallies the pieces between the points inside it.
+        let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }
+        let pieceTallies = tallyChunks(chunks, points: points)
+
+        var runningTotals = [PrimeTally.zero]  // runningTotals[i]: tally of [range.lo, points[i])
+        for piece in pieceTallies { runningTotals.append(runningTotals.last! + piece) }
+        func runningTotal(at x: UInt128) -> PrimeTally {
+            let clamped = Swift.min(Swift.max(x, range.lo), range.hi)
+            return runningTotals[points.partitioningIndex { $0 >= clamped }]
+        }
+        let contributions = queries.map { query in
+            let upper = runningTotal(at: query.hi), lower = runningTotal(at: query.lo)
+            return query.lo < query.hi
+                ? PrimeTally(count: upper.count - lower.count, sum: upper.sum - lower.sum) : .zero
+        }
+        return Outcome(contributions: contributions, total: runningTotals.last!)
+    }
+
+    /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads`
+    /// threads that take the next chunk from a shared counter.
+    private func tallyChunks(_ chunks: [Query], points: [UInt128]) -> [PrimeTally] {
+        let results = ChunkResults(count: chunks.count)
+        let engine = engine
+        DispatchQueue.concurrentPerform(iterations: Swift.min(threads, chunks.count)) { _ in
+            while true {
+                let index = results.nextChunk.add(1, ordering: .relaxed).oldValue
+                guard index < chunks.count else { return }
+                let chunk = chunks[index]
+                let cuts = points.filter { chunk.lo < $0 && $0 < chunk.hi }
+                results.store(engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: cuts), at: index)
+            }
+        }
+        return results.all.flatMap { $0 }
+    }
+}
+
+/// The chunks' results, each slot written by exactly one thread.
+private final class ChunkResults: Sendable {
+    let nextChunk = Atomic<Int>(0)
+    private let slots: Mutex<[[PrimeTally]]>
+
+    init(count: Int) { slots = Mutex([[PrimeTally]](repeating: [], count: count)) }
+
+    func store(_ tallies: [PrimeTally], at index: Int) { slots.withLock { $0[index] = tallies } }
+
+    var all: [[PrimeTally]] { slots.withLock { $0 } }
+}
+
+extension Array where Element: Comparable {
+    /// The first index whose element satisfies `predicate`, for a predicate false then true along the array.
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import PrimeSum
+
+/// The command line of `prime-sum`: what to compute and how to print it.
+struct PrimeSumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prime-sum",
+        abstract: "Exact sums of primes over huge integer ranges, spread across MPI ranks.",
+        discussion: """
+            Numbers may be written 1000000, 1_000_000, 1e9, 10^12, 2^64 or 2^64-1; every value must be an exact \
+            integer in [0, 2^64]. Run it under mpirun to use several ranks, or directly as a single rank.
+
+            Exit status: 0 success, 64 usage error, 70 internal error, 76 MPI failure.
+            """)
+
+    @Argument(help: ArgumentHelp("N: the sum of the primes below N; or A B: the sum of the primes in [A, B).",
+                                 valueName: "numbers"))
+    var numbers: [String] = []
+
+    @Option(help: ArgumentHelp("The sum of the primes below each bound of FROM..<TO by STEP (Python range).",
+                               valueName: "FROM:TO:STEP"))
+    var batch: String?
+
+    @Option(help: "Threads per rank.")
+    var threads: Int = 1
+
+    @Flag(help: "Print one JSON document instead of lines.")
+    var json = false
+
+    /// The largest `--threads` accepted.
+    static let maximumThreads = 1024
+
+    func validate() throws {
+        guard (1...Self.maximumThreads).contains(threads) else {
+            throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), not \(threads)")
+        }
+    }
+
+    /// The request the numbers and `--batch` make, checked.
+    func request() throws(UsageError) -> Request {
+        try Request(numbers: numbers, batch: batch)
+    }
+}

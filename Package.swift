@@ -50,9 +50,12 @@ let package = Package(
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
         .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),
 
+        // Runs the built programs under mpirun, bounded by `timeout -k`, for the tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "CPrimesieve"]),
-        .testTarget(name: "MPITests", dependencies: ["mpi-checks"]),
-        .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum"]),
+        .testTarget(name: "MPITests", dependencies: ["mpi-checks", "TestSupport"]),
+        .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "CPrimesieve", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# PrimeSum's one entry point.
+#
+#   ./run.sh                      install what is missing, build, run the tutorial batch on every core
+#   ./run.sh [OPTIONS] [-- PRIME-SUM ARGS...]
+#                                 any request, on this machine or across the hosts of a hostfile
+#   ./run.sh test                 install what the tests need, build, run the whole test suite
+#
+# Options:
+#   -n, --ranks N        number of MPI ranks (default: the cores here, or every slot of the hostfile)
+#   --hostfile FILE      run across the hosts of an Open MPI hostfile ("host slots=N" lines)
+#   --oversubscribe      allow more ranks than slots (added by itself when more ranks than local cores)
+#   --pml NAME           Open MPI point-to-point layer (default ob1: start-up 330 ms -> 130 ms here)
+#   --time-limit SECS    end the job after SECS seconds (default 86400); exit status 124
+#   --no-build           use the binary already built
+#   -h, --help           this text
+#
+# Exit status: prime-sum's own (0 success, 64 usage error, 70 internal error, 76 MPI failure),
+# 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed.
+set -euo pipefail
+
+readonly project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly build_dir="$project_dir/.build/release"
+readonly binary="$build_dir/prime-sum"
+readonly tutorial_batch=(--batch 1e6:2e6:5e4)
+
+readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config)
+readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin)
+
+say() { printf 'run.sh: %s\n' "$*" >&2; }
+usage_error() { say "$*"; exit 64; }
+
+# Installs the Debian packages in "$@" that are missing: apt-get when root, otherwise prints the command.
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if ((EUID == 0)); then
+    say "installing ${missing[*]}"
+    timeout -k 10 900 apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive timeout -k 10 1800 \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  else
+    say "missing system packages; install them with:"
+    printf '  sudo apt-get install -y --no-install-recommends %s\n' "${missing[*]}" >&2
+    exit 69
+  fi
+}
+
+ensure_swift() {
+  command -v swift >/dev/null 2>&1 && return 0
+  say "the Swift toolchain (swift 6.0 or newer) is not on PATH; get it from https://www.swift.org/install/linux/"
+  exit 69
+}
+
+# Builds prime-sum in release mode; SwiftPM makes this a no-op when nothing changed.
+build_release() {
+  ensure_swift
+  local log
+  log=$(mktemp)
+  if ! (cd "$project_dir" && swift build -c release --product prime-sum) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    say "the build failed"
+    exit 70
+  fi
+  rm -f "$log"
+}
+
+# The mpirun flags for this user and this launch, in the array mpirun_flags.
+mpirun_flags=()
+set_mpirun_flags() {
+  local ranks=$1 hostfile=$2 oversubscribe=$3 pml=$4
+  mpirun_flags=(--quiet --mca pml "$pml")
+  ((EUID == 0)) && mpirun_flags+=(--allow-run-as-root)
+  [[ -n $hostfile ]] && mpirun_flags+=(--hostfile "$hostfile")
+  [[ -n $ranks ]] && mpirun_flags+=(-np "$ranks")
+  if [[ $oversubscribe == yes ]] || [[ -z $hostfile && -n $ranks && $ranks -gt $(nproc) ]]; then
+    mpirun_flags+=(--oversubscribe)
+  fi
+  return 0
+}
+
+run_tests() {
+  ensure_packages "${test_packages[@]}"
+  ensure_swift
+  cd "$project_dir"
+  say "building (release, with tests)"
+  swift build -c release --build-tests
+  say "running the test suite"
+  # Each test bounds its own mpirun calls; this bound catches anything else.
+  timeout -k 30 4800 swift test -c release --skip-build "$@"
+}
+
+main() {
+  if [[ ${1-} == test ]]; then
+    shift
+    run_tests "$@"
+    return
+  fi
+
+  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes
+  local args=()
+  while (($#)); do
+    case $1 in
+      -n | --ranks)
+        (($# >= 2)) || usage_error "$1 needs a number of ranks"
+        [[ $2 =~ ^[0-9]+$ ]] || usage_error "the number of ranks must be a positive integer, not '$2'"
+        ((10#$2 >= 1)) || usage_error "the number of ranks must be at least 1, not '$2'"
+        ranks=$((10#$2)); shift 2 ;;
+      --hostfile)
+        (($# >= 2)) || usage_error "--hostfile needs a file"
+        [[ -f $2 && -r $2 ]] || usage_error "the hostfile '$2' does not exist or cannot be read"
+        hostfile=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+      --oversubscribe) oversubscribe=yes; shift ;;
+      --pml)
+        (($# >= 2)) || usage_error "--pml needs a name, such as ob1 or cm"
+        pml=$2; shift 2 ;;
+      --time-limit)
+        (($# >= 2)) || usage_error "--time-limit needs a number of seconds"
+        [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 1)) || usage_error "the time limit must be a positive number of seconds, not '$2'"
+        time_limit=$((10#$2)); shift 2 ;;
+      --no-build) build=no; shift ;;
+      -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
+      --) shift; args=("$@"); break ;;
+      *) usage_error "unknown option '$1'; put prime-sum's own arguments after --, e.g. ./run.sh -n 2 -- 1e9" ;;
+    esac
+  done
+  ((${#args[@]})) || args=("${tutorial_batch[@]}")
+  [[ -z $ranks && -z $hostfile ]] && ranks=$(nproc)
+
+  ensure_packages "${runtime_packages[@]}"
+  [[ $build == yes ]] && build_release
+  [[ -x $binary ]] || { say "no binary at $binary; run without --no-build"; exit 69; }
+
+  set_mpirun_flags "$ranks" "$hostfile" "$oversubscribe" "$pml"
+  local status=0
+  timeout -k 10 "$time_limit" mpirun "${mpirun_flags[@]}" "$binary" "${args[@]}" || status=$?
+  ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"
+  return "$status"
+}
+
+main "$@"

@@ -35,9 +35,7 @@ public enum DistributedPrimeSum {
         // Rank 0 cuts the span into ranges of equal estimated cost and scatters them, a pair per rank.
         let myRange: [UInt128]
         if root.isCallerRoot {
-            let span = request.span
-            let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: world.size)
-            let pairs = zip(borders, borders.dropFirst()).flatMap { [$0, $1] }
+            let pairs = plan(request, ranks: world.size, engine: engine).flatMap { [$0.lo, $0.hi] }
             myRange = try root.scatter(sending: pairs)
         } else {
             myRange = try root.scatter(as: UInt128.self)
@@ -66,6 +64,28 @@ public enum DistributedPrimeSum {
             answers: zip(queries, zip(counts, sums)).map { Answer(query: $0, tally: PrimeTally(count: $1.0, sum: $1.1)) },
             ranks: world.size, threads: options.threads,
             wallSeconds: Environment.wallTime() - start, perRank: perRank)
+    }
+}
+
+extension DistributedPrimeSum {
+    /// The ranks' ranges: the request's span cut into `ranks` consecutive ranges of equal estimated cost.
+    static func plan(_ request: Request, ranks: Int, engine: PrimeSieve) -> [Query] {
+        let span = request.span
+        let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: ranks)
+        return zip(borders, borders.dropFirst()).map { Query(lo: $0, hi: $1) }
+    }
+
+    /// The answers the job would give on `ranks` ranks, computed here rank after rank without MPI: the same
+    /// plan and the same per-rank work, summed as the reduce would sum them. For tests of the plan.
+    public static func simulate(_ request: Request, ranks: Int, options: Options) -> [PrimeTally] {
+        let engine = PrimeSieve(configuration: options.sieve)
+        let queries = request.queries
+        var answers = [PrimeTally](repeating: .zero, count: queries.count)
+        for range in plan(request, ranks: ranks, engine: engine) {
+            let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine).run()
+            for (i, contribution) in work.contributions.enumerated() { answers[i] += contribution }
+        }
+        return answers
     }
 }
 

@@ -34,9 +34,11 @@ struct RankWork {
         let points = inside.sorted()  // from range.lo to range.hi, every cut
 
         // Each chunk tallies the pieces between the points inside it.
-        let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }
+        // (Tiny ranges repeat borders: an empty chunk would add a piece that no pair of points bounds.)
+        let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
         let pieceTallies = tallyChunks(chunks, points: points)
 
+        precondition(pieceTallies.count == Swift.max(points.count - 1, 0), "pieces and cut points disagree")
         var runningTotals = [PrimeTally.zero]  // runningTotals[i]: tally of [range.lo, points[i])
         for piece in pieceTallies { runningTotals.append(runningTotals.last! + piece) }
         func runningTotal(at x: UInt128) -> PrimeTally {

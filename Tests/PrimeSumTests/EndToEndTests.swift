@@ -82,9 +82,9 @@ import TestSupport
         #expect(results[1]["count"] == "203280221")
         let perRank = try #require(document["perRank"] as? [[String: Any]])
         #expect(perRank.map { $0["rank"] as? Int } == [0, 1, 2])
-        // The ranks' ranges tile [0, 2^32 + 1) and their primes add up to the whole.
+        // The ranks' ranges tile [0, largest bound) and their primes add up to the whole.
         #expect(perRank.first?["lo"] as? String == "0")
-        #expect(perRank.last?["hi"] as? String == "4294967297")
+        #expect(perRank.last?["hi"] as? String == "4294967296")  // the largest bound
         for (a, b) in zip(perRank, perRank.dropFirst()) { #expect(a["hi"] as? String == b["lo"] as? String) }
         let primes = perRank.compactMap { ($0["primes"] as? String).flatMap { UInt64($0) } }.reduce(0, +)
         #expect(primes == 203280221)

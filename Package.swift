@@ -53,7 +53,7 @@ let package = Package(
         // Runs the built programs under mpirun, bounded by `timeout -k`, for the tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-        .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "CPrimesieve"]),
+        .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "CPrimesieve", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: ["mpi-checks", "TestSupport"]),
         .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "CPrimesieve", "TestSupport"]),
     ],

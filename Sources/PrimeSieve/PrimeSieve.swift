@@ -28,20 +28,19 @@ public struct PrimeSieve: Sendable {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
                      "cuts must be ascending and inside the range")
-        return SegmentedSieve(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes).tallies(cutAt: boundaries)
+        return RangeTally(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes).tallies(cutAt: boundaries)
     }
 }
 
 /// Every tuning constant of the engine, in one place.
 public struct SieveConfiguration: Sendable, Hashable {
-    /// Bytes of bitmap sieved at a time (30 integers per byte). Bigger segments amortise the per-segment
-    /// visit of every sieving prime; smaller ones stay in a faster cache. 256 KiB (7.8 million integers)
-    /// sits well inside this machine's 2 MiB L2 per core.
+    /// Bytes of bitmap sieved at a time (30 integers per byte), a power of two: see
+    /// `Tuning.defaultSegmentBytes` for the trade-off.
     public var segmentBytes: Int
 
-    public init(segmentBytes: Int = 256 * 1024) {
-        precondition(segmentBytes >= 8, "a segment holds at least one word")
-        self.segmentBytes = segmentBytes
+    /// - Parameter segmentBytes: rounded up to a power of two, at least 8 and at most 2^26.
+    public init(segmentBytes: Int = Tuning.defaultSegmentBytes) {
+        self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), 1 << 26).nextPowerOfTwo
     }
 
     public static let `default` = SieveConfiguration()

@@ -1,79 +1,96 @@
-/// The primes from 7 up to a limit `<= 2^32`, produced in increasing order a window at a time.
-///
-/// The sieve of a range `[lo, hi)` needs every prime up to `sqrt(hi)`, up to 2^32 at the top of the 64-bit
-/// range: 203 million primes. They are produced by a small segmented sieve of their own (odd numbers only,
-/// one window in memory at a time, crossed off by the primes up to 2^16) and consumed as they come, so they
-/// never sit in memory as one list.
-struct SievingPrimes {
-    /// The largest prime that may be produced.
-    let limit: UInt64
-    /// Primes up to 2^16 (from 3), which cross off the windows.
-    private let basePrimes: [UInt32]
-    /// For each base prime, the next odd multiple to cross off, as an odd number's value.
-    private var nextMultiples: [UInt64]
-    /// The current window: `window[i]` is nonzero while `windowStart + 2i` may be prime.
-    private var window: [UInt8]
-    private var windowStart: UInt64
+/// Where a segmented sieve gets its sieving primes: from 7 upwards, in increasing order.
+protocol SievingPrimeSource {
+    /// The next prime, or nil when there are no more.
+    mutating func next() -> UInt64?
+}
+
+/// The primes from 7 below 2^16, from a plain sieve run once per process: the sieving primes of the sieve
+/// that produces the sieving primes.
+struct BasePrimes: SievingPrimeSource {
+    static let all: [UInt32] = {
+        let limit = 1 << 16
+        var isComposite = [Bool](repeating: false, count: limit)
+        var primes: [UInt32] = []
+        for n in 2..<limit where !isComposite[n] {
+            if n >= 7 { primes.append(UInt32(n)) }
+            for multiple in stride(from: n * n, to: limit, by: n) { isComposite[multiple] = true }
+        }
+        return primes
+    }()
+
+    private let limit: UInt64
     private var position = 0
-    private var windowCount = 0
 
-    static let windowOddCount = 1 << 15
+    /// The primes in `7...limit`, `limit < 2^16`.
+    init(upTo limit: UInt64) { self.limit = limit }
 
-    /// Prepares the primes in `7...limit`.
-    /// - Precondition: `limit < 2^32`.
-    init(upTo limit: UInt64) {
+    mutating func next() -> UInt64? {
+        guard position < Self.all.count, UInt64(Self.all[position]) <= limit else { return nil }
+        position += 1
+        return UInt64(Self.all[position - 1])
+    }
+}
+
+/// The primes in `7...limit` for any `limit < 2^32`, produced by the engine itself one segment at a time.
+///
+/// The sieve of `[lo, hi)` needs every prime up to `sqrt(hi)`: up to 2^32, 203 million primes, at the top of
+/// the 64-bit range. They are sieved by the same segmented sieve (crossed off by the primes below 2^16),
+/// read out of each segment's bitmap a word at a time, and consumed as they come: they never sit in memory
+/// as one list.
+struct SievingPrimes: SievingPrimeSource {
+    private var sieve: SegmentSieve<BasePrimes>
+    private let limit: UInt64
+    private var buffer: [UInt64] = []
+    private var position = 0
+    private var finished = false
+
+    init(upTo limit: UInt64, segmentBytes: Int) {
         precondition(limit < 1 << 32)
         self.limit = limit
-        let baseLimit = Int(limit.squareRootFloor())
-        var isComposite = [Bool](repeating: false, count: baseLimit + 1)
-        var base: [UInt32] = []
-        if baseLimit >= 3 {
-            for n in stride(from: 3, through: baseLimit, by: 2) where !isComposite[n] {
-                base.append(UInt32(n))
-                for multiple in stride(from: n * n, through: baseLimit, by: 2 * n) { isComposite[multiple] = true }
-            }
-        }
-        basePrimes = base
-        nextMultiples = base.map { UInt64($0) * UInt64($0) }
-        window = []
-        windowStart = 7
+        let endByte = limit / 30 + 1
+        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: segmentBytes,
+                             source: BasePrimes(upTo: limit.squareRootFloor()))
     }
 
-    /// The next prime, or nil past the limit.
     mutating func next() -> UInt64? {
-        while true {
-            while position < windowCount {
-                let i = position
-                position += 1
-                if window[i] != 0 {
-                    let candidate = windowStart + 2 * UInt64(i)
-                    return candidate <= limit ? candidate : nil
-                }
-            }
-            if windowCount > 0 && windowStart + 2 * UInt64(windowCount) > limit { return nil }
-            fillNextWindow()
+        while position == buffer.count {
+            if finished { return nil }
+            refill()
         }
+        position += 1
+        return buffer[position - 1]
     }
 
-    /// Sieves the next window of odd numbers.
-    private mutating func fillNextWindow() {
-        if windowCount > 0 { windowStart += 2 * UInt64(windowCount) }
-        let end = windowStart + 2 * UInt64(SievingPrimes.windowOddCount)  // exclusive
-        windowCount = SievingPrimes.windowOddCount
-        if window.count != windowCount { window = [UInt8](repeating: 1, count: windowCount) }
-        else { for i in 0..<windowCount { window[i] = 1 } }
+    private mutating func refill() {
+        buffer.removeAll(keepingCapacity: true)
         position = 0
-        window.withUnsafeMutableBufferPointer { window in
-            for j in 0..<basePrimes.count {
-                let p = UInt64(basePrimes[j])
-                var multiple = nextMultiples[j]  // starts at p * p >= 9, inside or past the first window
-                while multiple < end {
-                    window[Int((multiple - windowStart) / 2)] = 0
-                    multiple += 2 * p
+        let limit = limit
+        var primes = buffer
+        buffer = []
+        let more = sieve.sieveNextSegment { bitmap, firstByte in
+            var j = 0
+            let raw = UnsafeRawPointer(bitmap.baseAddress!)
+            while j < bitmap.count {
+                var word: UInt64
+                if j + 8 <= bitmap.count {
+                    word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                } else {
+                    word = 0
+                    for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
                 }
-                nextMultiples[j] = multiple
+                let base = 30 * (firstByte + UInt64(j))
+                while word != 0 {
+                    let bit = word.trailingZeroBitCount
+                    let prime = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
+                    if prime > limit { return }
+                    if prime >= 7 { primes.append(prime) }
+                    word &= word - 1
+                }
+                j += 8
             }
         }
+        buffer = primes
+        if !more { finished = true }
     }
 }
 

@@ -13,11 +13,25 @@ enum Wheel {
     /// The distance from each residue to the next (the last wraps to 31 = 30 + 1).
     static let gaps: [Int] = [6, 4, 2, 4, 2, 4, 6, 2]
 
-    /// For each `t` in `0..<30`: the index of the smallest residue `>= t` (every `t <= 29` has one).
-    static let nextResidueIndex: [Int] = (0..<30).map { t in residues.firstIndex { $0 >= t }! }
-
     /// For each `t` in `0..<30`: the bit of `t` if `t` is a residue, else nil.
     static let bitOfResidue: [Int?] = (0..<30).map { residues.firstIndex(of: $0) }
+
+    // The hot paths read the small tables below from packed integer constants instead of arrays: no lazy
+    // global initialisation check, no bounds check, no memory load. A wrong field would misplace multiples,
+    // which the engine's differential tests (every residue class, every range border) would catch.
+
+    /// `residues[i]`, from 5-bit fields.
+    @inline(__always) static func residue(_ i: Int) -> UInt64 { (0xED_E716_ACE1 as UInt64) >> (5 * i) & 31 }
+
+    /// For `t` in `0..<30`: the index of the smallest residue `>= t` (every `t <= 29` has one), from 3-bit fields.
+    @inline(__always) static func nextResidueIndex(_ t: Int) -> Int {
+        Int(truncatingIfNeeded: (0x3FF_FFDB_6B64_91B4_9224_9240 as UInt128) >> (3 * t) & 7)
+    }
+
+    /// `bitOfResidue[t]!` for a residue `t`, from 3-bit fields.
+    @inline(__always) static func bit(ofResidue t: Int) -> Int {
+        Int(truncatingIfNeeded: (0x380_00C0_0A20_0184_0020_0000 as UInt128) >> (3 * t) & 7)
+    }
 
     /// For each byte value: the sum of the residues of its set bits (at most 130), so that the primes of
     /// byte `k` sum to `popcount(byte) * 30k + residueSum[byte]`.

@@ -16,6 +16,8 @@ struct RankWork {
 
     /// Chunks per thread: more chunks even out threads that run at different speeds.
     static let chunksPerThread = 4
+    /// A chunk is worth cutting off only if it is at least this many times `sqrt(hi)` long.
+    static let minimumChunkToSetUpRatio: UInt128 = 64
 
     struct Outcome {
         /// For each query, the tally of its primes inside this rank's range.
@@ -25,7 +27,13 @@ struct RankWork {
     }
 
     func run() -> Outcome {
-        let chunkCount = range.lo < range.hi ? threads * Self.chunksPerThread : 1
+        // Every chunk generates the sieving primes up to sqrt(hi) again: chunks shorter than a multiple of
+        // that would spend more on set-up than on sieving.
+        let length = range.hi - range.lo
+        let setUp = UInt128(UInt64(Swift.min(range.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
+        let worthwhileChunks = Int(Swift.min(length / Swift.max(Self.minimumChunkToSetUpRatio * setUp, 1 << 20),
+                                             UInt128(threads * Self.chunksPerThread)))
+        let chunkCount = Swift.max(1, Swift.min(threads, Int(Swift.min(length, UInt128(threads)))), worthwhileChunks)
         let chunkBorders = engine.equalCostBorders(from: range.lo, to: range.hi, parts: chunkCount)
         var inside = Set<UInt128>(chunkBorders)
         for query in queries {
@@ -81,6 +89,11 @@ private final class ChunkResults: Sendable {
     func store(_ tallies: [PrimeTally], at index: Int) { slots.withLock { $0[index] = tallies } }
 
     var all: [[PrimeTally]] { slots.withLock { $0 } }
+}
+
+extension UInt64 {
+    /// About `sqrt(self)`: enough to weigh a chunk's set-up cost.
+    func squareRootFloorForPlanning() -> UInt64 { UInt64(Double(self).squareRoot()) }
 }
 
 extension Array where Element: Comparable {

@@ -1,0 +1,93 @@
+/// The segmented sieve of Eratosthenes over the bitmap bytes `[firstByte, endByte)` of the number line
+/// (byte `k` holds the integers `30k + residue`), one cache-sized segment at a time.
+///
+/// Each segment is filled from the pre-sieve patterns, then crossed off by three kinds of sieving primes,
+/// each with the loop that suits it:
+/// - small primes (many multiples per segment): a whole wheel turn per iteration (`crossOffUnrolled`);
+/// - medium primes (a few multiples per segment): one multiple per iteration (`crossOff`);
+/// - big primes (fewer multiples than segments): the bucket sieve, which touches only the primes that have
+///   a multiple in the segment.
+/// Sieving primes are taken from `Source` in increasing order and join only when the sieve reaches their
+/// squares, so memory is one segment plus the primes up to the square root of the segment's end.
+struct SegmentSieve<Source: SievingPrimeSource> {
+    let firstByte: UInt64
+    let endByte: UInt64
+    private var source: Source
+    private var pendingPrime: UInt64?
+    private var smallPrimes: [CrossingPrime] = []
+    private var mediumPrimes: [CrossingPrime] = []
+    private var bigPrimes: BucketSieve?
+    private let largestSievingPrime: UInt64
+    private let smallPrimeLimit: UInt64
+    private let bigPrimeThreshold: UInt64
+    private var segmentStart: UInt64
+    private var bitmap: [UInt8]
+
+    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, source: Source) {
+        self.firstByte = firstByte
+        self.endByte = endByte
+        self.source = source
+        pendingPrime = self.source.next()
+        let highest = 30 * UInt128(endByte)
+        largestSievingPrime = UInt64(Swift.min(highest, UInt128(UInt64.max))).squareRootFloor()
+        smallPrimeLimit = UInt64(segmentBytes) * Tuning.smallPrimeFactor
+        bigPrimeThreshold = UInt64(segmentBytes) * Tuning.bigPrimeFactor
+        segmentStart = firstByte
+        bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))))
+    }
+
+    /// Sieves the next segment and hands `body` its bitmap and the number of its first byte. Returns false,
+    /// without calling `body`, when the range is done.
+    ///
+    /// The bitmap covers whole bytes: integers below `30 * firstByte`'s range start or past its end that share
+    /// a byte with the range are the caller's to mask.
+    mutating func sieveNextSegment(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> Bool {
+        guard segmentStart < endByte else { return false }
+        let length = Int(Swift.min(UInt64(bitmap.count), endByte - segmentStart))
+        let segmentEndValue = 30 * UInt128(segmentStart + UInt64(length))
+        while let p = pendingPrime, UInt128(p * p) < segmentEndValue {
+            if p > PreSieve.largestPrime { addSievingPrime(p) }
+            pendingPrime = source.next()
+        }
+        let segmentStart = segmentStart
+        Wheel.crossingStates.withUnsafeBufferPointer { states in
+            let states = states.baseAddress!
+            bitmap.withUnsafeMutableBufferPointer { bitmap in
+                let bits = bitmap.baseAddress!
+                PreSieve.shared.fill(bits, count: length, firstByte: segmentStart)
+                smallPrimes.withUnsafeMutableBufferPointer { primes in
+                    for j in primes.indices { primes[j].crossOffUnrolled(bits, length: length, states: states) }
+                }
+                mediumPrimes.withUnsafeMutableBufferPointer { primes in
+                    for j in primes.indices { primes[j].crossOff(bits, length: length, states: states) }
+                }
+                bigPrimes?.crossOff(bits, length: length, states: states)
+                body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)
+            }
+        }
+        self.segmentStart += UInt64(length)
+        return true
+    }
+
+    private mutating func addSievingPrime(_ p: UInt64) {
+        let crossing = CrossingPrime(prime: p, segmentStart: segmentStart)
+        if p <= smallPrimeLimit {
+            smallPrimes.append(crossing)
+        } else if p <= bigPrimeThreshold {
+            mediumPrimes.append(crossing)
+        } else {
+            if bigPrimes == nil {
+                let segmentBytes = bitmap.count.nextPowerOfTwo
+                let segmentsLeft = Int((endByte - segmentStart + UInt64(segmentBytes) - 1) / UInt64(segmentBytes))
+                bigPrimes = BucketSieve(segmentBytes: segmentBytes, segmentCount: segmentsLeft,
+                                        largestPrime: largestSievingPrime)
+            }
+            bigPrimes!.add(crossing)
+        }
+    }
+}
+
+extension Int {
+    /// The smallest power of two `>= self`.
+    var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
+}

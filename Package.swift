@@ -36,6 +36,7 @@ let package = Package(
             name: "prime-sum",
             dependencies: [
                 "PrimeSum",
+                "PrimeSieve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +47,11 @@ let package = Package(
             pkgConfig: "primesieve",
             providers: [.apt(["libprimesieve-dev"])]
         ),
+
+        // The benchmark: PrimeSum against libprimesieve in the same run (`./run.sh bench`).
+        .executableTarget(name: "prime-sum-bench", dependencies: ["PrimeSieve", "CPrimesieve"]),
+        // MPI_Init then MPI_Finalize, nothing else: the floor the benchmark measures start-up against.
+        .executableTarget(name: "mpi-init-finalize", dependencies: ["MPI"]),
 
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
         .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),

@@ -5,6 +5,7 @@
 #   ./run.sh [OPTIONS] [-- PRIME-SUM ARGS...]
 #                                 any request, on this machine or across the hosts of a hostfile
 #   ./run.sh test                 install what the tests need, build, run the whole test suite
+#   ./run.sh bench                PrimeSum against primesieve, measured in the same run (about 8 minutes)
 #
 # Options:
 #   -n, --ranks N        number of MPI ranks (default: the cores here, or every slot of the hostfile)
@@ -26,6 +27,15 @@ readonly tutorial_batch=(--batch 1e6:2e6:5e4)
 
 readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config)
 readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin)
+readonly bench_packages=("${test_packages[@]}" gnuplot-nox)
+
+# Release builds target nehalem on x86-64 (popcnt and SSE4.2, the x86-64-v2 level: every x86-64 CPU since about 2009), without
+# which counting primes falls back to slow bit twiddling. PRIMESUM_TARGET_CPU overrides it (e.g. native).
+swift_build_flags=(-c release)
+if [[ $(uname -m) == x86_64 ]]; then
+  swift_build_flags+=(-Xswiftc -target-cpu -Xswiftc "${PRIMESUM_TARGET_CPU:-nehalem}")
+fi
+readonly swift_build_flags
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 usage_error() { say "$*"; exit 64; }
@@ -60,7 +70,7 @@ build_release() {
   ensure_swift
   local log
   log=$(mktemp)
-  if ! (cd "$project_dir" && swift build -c release --product prime-sum) >"$log" 2>&1; then
+  if ! (cd "$project_dir" && swift build "${swift_build_flags[@]}" --product prime-sum) >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     say "the build failed"
@@ -88,13 +98,31 @@ run_tests() {
   ensure_swift
   cd "$project_dir"
   say "building (release, with tests)"
-  swift build -c release --build-tests
+  swift build "${swift_build_flags[@]}" --build-tests
   say "running the test suite"
   # Each test bounds its own mpirun calls; this bound catches anything else.
-  timeout -k 30 4800 swift test -c release --skip-build "$@"
+  timeout -k 30 4800 swift test "${swift_build_flags[@]}" --skip-build "$@"
+}
+
+run_bench() {
+  ensure_packages "${bench_packages[@]}"
+  ensure_swift
+  cd "$project_dir"
+  say "building (release)"
+  local product
+  for product in prime-sum prime-sum-bench mpi-init-finalize; do
+    swift build "${swift_build_flags[@]}" --product "$product" >&2
+  done
+  say "benchmarking: median of 3 runs per figure; results in bench-results/"
+  timeout -k 30 1800 "$build_dir/prime-sum-bench" --output "$project_dir/bench-results" "$@"
 }
 
 main() {
+  if [[ ${1-} == bench ]]; then
+    shift
+    run_bench "$@"
+    return
+  fi
   if [[ ${1-} == test ]]; then
     shift
     run_tests "$@"

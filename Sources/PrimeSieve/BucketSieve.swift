@@ -67,7 +67,7 @@ struct BucketSieve {
             while i < length {
                 let wheel = states[s]
                 bitmap[i] &= wheel.clearMask
-                i += q * Int(wheel.gap) + Int(wheel.carry)
+                i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
                 s = Int(wheel.next)
             }
             // (A multiple past a short last segment lies past the range: placing it is harmless.)

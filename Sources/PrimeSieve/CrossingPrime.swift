@@ -42,48 +42,10 @@ extension CrossingPrime {
         repeat {
             let wheel = states[s]
             bitmap[i] &= wheel.clearMask
-            i += q * Int(wheel.gap) + Int(wheel.carry)
+            i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
             s = Int(wheel.next)
         } while i < length
         multipleIndex = UInt32(i - length)
         state = UInt8(s)
-    }
-}
-
-extension CrossingPrime {
-    /// Crosses off the multiples of a small prime (many per segment), a whole wheel turn at a time.
-    ///
-    /// Why it is fast: the 8 multiples of one wheel turn lie at fixed byte offsets from each other, and a turn
-    /// advances exactly `p` bytes. Computing the 8 offsets and masks once per segment turns the inner loop
-    /// into 8 independent and-stores and one add, with no table lookups and no data-dependent branches.
-    @inline(__always)
-    mutating func crossOffUnrolled(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int,
-                                   states: UnsafePointer<Wheel.CrossingState>) {
-        let q = Int(quotient)
-        var s = Int(state)
-        @inline(__always) func step(_ s: Int) -> Int { q * Int(states[s].gap) + Int(states[s].carry) }
-        let m0 = states[s].clearMask, o1 = step(s); s = Int(states[s].next)
-        let m1 = states[s].clearMask, o2 = o1 + step(s); s = Int(states[s].next)
-        let m2 = states[s].clearMask, o3 = o2 + step(s); s = Int(states[s].next)
-        let m3 = states[s].clearMask, o4 = o3 + step(s); s = Int(states[s].next)
-        let m4 = states[s].clearMask, o5 = o4 + step(s); s = Int(states[s].next)
-        let m5 = states[s].clearMask, o6 = o5 + step(s); s = Int(states[s].next)
-        let m6 = states[s].clearMask, o7 = o6 + step(s); s = Int(states[s].next)
-        let m7 = states[s].clearMask, turn = o7 + step(s); s = Int(states[s].next)
-        // s is back at the starting state; `turn` is p bytes.
-        var i = Int(multipleIndex)
-        while i + o7 < length {
-            bitmap[i] &= m0
-            bitmap[i + o1] &= m1
-            bitmap[i + o2] &= m2
-            bitmap[i + o3] &= m3
-            bitmap[i + o4] &= m4
-            bitmap[i + o5] &= m5
-            bitmap[i + o6] &= m6
-            bitmap[i + o7] &= m7
-            i += turn
-        }
-        multipleIndex = UInt32(i)
-        crossOff(bitmap, length: length, states: states)
     }
 }

@@ -28,7 +28,8 @@ public struct PrimeSieve: Sendable {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
                      "cuts must be ascending and inside the range")
-        return RangeTally(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes).tallies(cutAt: boundaries)
+        return RangeTally(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes,
+                          blockBytes: Swift.min(configuration.blockBytes, configuration.segmentBytes)).tallies(cutAt: boundaries)
     }
 }
 
@@ -37,10 +38,15 @@ public struct SieveConfiguration: Sendable, Hashable {
     /// Bytes of bitmap sieved at a time (30 integers per byte), a power of two: see
     /// `Tuning.defaultSegmentBytes` for the trade-off.
     public var segmentBytes: Int
+    /// Bytes of a segment that small primes cross off at a time: see `Tuning.defaultBlockBytes`.
+    public var blockBytes: Int
 
-    /// - Parameter segmentBytes: rounded up to a power of two, at least 8 and at most 2^26.
-    public init(segmentBytes: Int = Tuning.defaultSegmentBytes) {
+    /// - Parameters:
+    ///   - segmentBytes: rounded up to a power of two, at least 8 and at most 2^26.
+    ///   - blockBytes: at most the segment.
+    public init(segmentBytes: Int = Tuning.defaultSegmentBytes, blockBytes: Int = Tuning.defaultBlockBytes) {
         self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), 1 << 26).nextPowerOfTwo
+        self.blockBytes = Swift.max(1, Swift.min(blockBytes, self.segmentBytes))
     }
 
     public static let `default` = SieveConfiguration()

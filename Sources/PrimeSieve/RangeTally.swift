@@ -3,6 +3,7 @@ struct RangeTally {
     let lo: UInt128
     let hi: UInt128
     let segmentBytes: Int
+    let blockBytes: Int
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
     func tallies(cutAt boundaries: [UInt128]) -> [PrimeTally] {
@@ -15,8 +16,9 @@ struct RangeTally {
 
         let sievingLimit = Swift.min(UInt64(hi - 1).squareRootFloor(), UInt64(UInt32.max))
         var sieve = SegmentSieve(firstByte: UInt64(lo / 30), endByte: UInt64((hi + 29) / 30),
-                                 segmentBytes: segmentBytes,
-                                 source: SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes))
+                                 segmentBytes: segmentBytes, blockBytes: blockBytes,
+                                 source: SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes,
+                                                       blockBytes: blockBytes))
         var piece = 0
         Wheel.residueSum.withUnsafeBufferPointer { residueSums in
             let residueSums = residueSums.baseAddress!

@@ -3,8 +3,9 @@
 ///
 /// Each segment is filled from the pre-sieve patterns, then crossed off by three kinds of sieving primes,
 /// each with the loop that suits it:
-/// - small primes (many multiples per segment): a whole wheel turn per iteration (`crossOffUnrolled`);
-/// - medium primes (a few multiples per segment): one multiple per iteration (`crossOff`);
+/// - small primes (many multiples per L1-sized block): a whole wheel turn per iteration
+///   (`crossOffUnrolled`), block by block so that their dense writes stay in the L1 cache;
+/// - medium primes (a few multiples per segment): the same loops over the whole segment;
 /// - big primes (fewer multiples than segments): the bucket sieve, which touches only the primes that have
 ///   a multiple in the segment.
 /// Sieving primes are taken from `Source` in increasing order and join only when the sieve reaches their
@@ -23,14 +24,18 @@ struct SegmentSieve<Source: SievingPrimeSource> {
     private var segmentStart: UInt64
     private var bitmap: [UInt8]
 
-    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, source: Source) {
+    /// Small primes cross off a segment in blocks of this many bytes, which stay in the L1 cache.
+    private let blockBytes: Int
+
+    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int, source: Source) {
+        self.blockBytes = blockBytes
         self.firstByte = firstByte
         self.endByte = endByte
         self.source = source
         pendingPrime = self.source.next()
         let highest = 30 * UInt128(endByte)
         largestSievingPrime = UInt64(Swift.min(highest, UInt128(UInt64.max))).squareRootFloor()
-        smallPrimeLimit = UInt64(segmentBytes) * Tuning.smallPrimeFactor
+        smallPrimeLimit = UInt64(blockBytes) * Tuning.smallPrimeFactor
         bigPrimeThreshold = UInt64(segmentBytes) * Tuning.bigPrimeFactor
         segmentStart = firstByte
         bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))))
@@ -50,16 +55,25 @@ struct SegmentSieve<Source: SievingPrimeSource> {
             pendingPrime = source.next()
         }
         let segmentStart = segmentStart
+        let blockBytes = blockBytes
         Wheel.crossingStates.withUnsafeBufferPointer { states in
             let states = states.baseAddress!
             bitmap.withUnsafeMutableBufferPointer { bitmap in
                 let bits = bitmap.baseAddress!
                 PreSieve.shared.fill(bits, count: length, firstByte: segmentStart)
                 smallPrimes.withUnsafeMutableBufferPointer { primes in
-                    for j in primes.indices { primes[j].crossOffUnrolled(bits, length: length, states: states) }
+                    var blockEnd = 0
+                    while blockEnd < length {
+                        blockEnd = Swift.min(blockEnd + blockBytes, length)
+                        for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd, states: states) }
+                    }
+                    for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
                 }
                 mediumPrimes.withUnsafeMutableBufferPointer { primes in
-                    for j in primes.indices { primes[j].crossOff(bits, length: length, states: states) }
+                    for j in primes.indices {
+                        primes[j].crossOffUnrolled(bits, until: length, states: states)
+                        primes[j].multipleIndex &-= UInt32(length)
+                    }
                 }
                 bigPrimes?.crossOff(bits, length: length, states: states)
                 body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)

@@ -44,11 +44,11 @@ struct SievingPrimes: SievingPrimeSource {
     private var position = 0
     private var finished = false
 
-    init(upTo limit: UInt64, segmentBytes: Int) {
+    init(upTo limit: UInt64, segmentBytes: Int, blockBytes: Int) {
         precondition(limit < 1 << 32)
         self.limit = limit
         let endByte = limit / 30 + 1
-        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: segmentBytes,
+        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: segmentBytes, blockBytes: blockBytes,
                              source: BasePrimes(upTo: limit.squareRootFloor()))
     }
 

@@ -1,6 +1,8 @@
+import Foundation
+
 /// Every tuning constant of the engine, with its trade-off. Measured on the benchmark (`./run.sh bench`).
 public enum Tuning {
-    /// Sieving primes up to `segmentBytes * smallPrimeFactor` use the unrolled wheel-turn loop: it pays 8
+    /// Sieving primes up to `blockBytes * smallPrimeFactor` use the unrolled wheel-turn loop: it pays 8
     /// offset computations per prime per segment, worth it once a prime makes a few turns per segment
     /// (a turn is `p` bytes).
     public static let smallPrimeFactor: UInt64 = 1
@@ -8,8 +10,49 @@ public enum Tuning {
     /// multiple per `p / 8` bytes on average, so above a few segments' worth most segments hold none of
     /// its multiples and visiting it every segment would be wasted work.
     public static let bigPrimeFactor: UInt64 = 4
-    /// Default segment: bytes of bitmap sieved at a time (30 integers per byte). Small primes' scattered
-    /// writes want the segment in a fast cache; every segment costs a visit of each small and medium prime,
-    /// which wants it large. 256 KiB sits inside this machine's 2 MiB L2 per core.
-    public static let defaultSegmentBytes = 256 * 1024
+    /// Default segment: bytes of bitmap sieved at a time (30 integers per byte). Every segment costs a visit
+    /// of each medium prime and a pass over a bucket, which wants segments large; medium primes' scattered
+    /// writes want the segment in a fast cache, which wants it small. A quarter of the L2 cache (found at
+    /// run time; 512 KiB on this machine's 2 MiB L2) balances the two.
+    public static let defaultSegmentBytes = CacheSizes.current.level2 / 4
+    /// Small primes cross off a segment one block at a time: a block the size of the L1 data cache keeps their
+    /// dense writes there (48 KiB here, rounded down to 32 KiB).
+    public static let defaultBlockBytes = CacheSizes.current.level1Data
+
+}
+
+/// The data cache sizes of this machine, read from Linux's sysfs; common sizes when it cannot be read.
+public struct CacheSizes: Sendable {
+    public var level1Data: Int
+    public var level2: Int
+
+    public static let current: CacheSizes = {
+        var sizes = CacheSizes(level1Data: 32 * 1024, level2: 1024 * 1024)
+        for index in 0..<8 {
+            let folder = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+            guard let level = read(folder + "level"), let type = read(folder + "type"),
+                  let sizeText = read(folder + "size"), let kib = Int(sizeText.filter(\.isNumber)) else { continue }
+            let bytes = sizeText.hasSuffix("M") ? kib << 20 : kib << 10
+            if level == "1" && type == "Data" { sizes.level1Data = bytes }
+            if level == "2" { sizes.level2 = bytes }
+        }
+        // Powers of two, within reason.
+        sizes.level1Data = Swift.min(Swift.max(sizes.level1Data, 16 * 1024), 256 * 1024).powerOfTwoAtMost
+        sizes.level2 = Swift.min(Swift.max(sizes.level2, 256 * 1024), 64 * 1024 * 1024).powerOfTwoAtMost
+        return sizes
+    }()
+
+    private static func read(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, 64, file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension Int {
+    /// The largest power of two `<= self` (for `self >= 1`).
+    var powerOfTwoAtMost: Int { 1 << (Int.bitWidth - 1 - leadingZeroBitCount) }
 }

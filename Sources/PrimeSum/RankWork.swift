@@ -33,7 +33,7 @@ struct RankWork {
         let setUp = UInt128(UInt64(Swift.min(range.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
         let worthwhileChunks = Int(Swift.min(length / Swift.max(Self.minimumChunkToSetUpRatio * setUp, 1 << 20),
                                              UInt128(threads * Self.chunksPerThread)))
-        let chunkCount = Swift.max(1, Swift.min(threads, Int(Swift.min(length, UInt128(threads)))), worthwhileChunks)
+        let chunkCount = threads == 1 ? 1 : Swift.max(1, Swift.min(threads, Int(Swift.min(length, UInt128(threads)))), worthwhileChunks)
         let chunkBorders = engine.equalCostBorders(from: range.lo, to: range.hi, parts: chunkCount)
         var inside = Set<UInt128>(chunkBorders)
         for query in queries {

@@ -24,6 +24,10 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(help: "Threads per rank.")
     var threads: Int = 1
 
+    @Option(name: .customLong("segment-kib"),
+            help: "Sieve segment size in KiB, a power of two (default: sized to this machine's caches).")
+    var segmentKiB: Int?
+
     @Flag(help: "Print one JSON document instead of lines.")
     var json = false
 
@@ -33,6 +37,9 @@ struct PrimeSumCommand: ParsableCommand {
     func validate() throws {
         guard (1...Self.maximumThreads).contains(threads) else {
             throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), not \(threads)")
+        }
+        if let segmentKiB, !(1...65536).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
+            throw ValidationError("--segment-kib must be a power of two from 1 to 65536, not \(segmentKiB)")
         }
     }
 

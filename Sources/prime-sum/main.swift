@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPI
+import PrimeSieve
 import PrimeSum
 
 #if canImport(Glibc)
@@ -28,7 +29,8 @@ let status = Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpi
     if verdict >= 0 { return verdict }
     guard case .success(let command) = parsed else { throw JobError.malformedBroadcast }
 
-    let options = DistributedPrimeSum.Options(threads: command.threads)
+    var options = DistributedPrimeSum.Options(threads: command.threads)
+    if let segmentKiB = command.segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
     guard let outcome = try DistributedPrimeSum.run(try command.request(), options: options, on: world) else {
         return ExitStatus.success
     }

@@ -1,0 +1,239 @@
+import CPrimesieve
+import Foundation
+import PrimeSieve
+
+/// prime-sum-bench: PrimeSum's engine against libprimesieve, measured in the same run.
+///
+///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
+///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process
+///
+/// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "measure" {
+    Measurement.runInThisProcess(Array(arguments.dropFirst()))
+} else {
+    Benchmark(arguments: arguments).run()
+}
+
+/// One timed computation and what it cost.
+struct Sample {
+    var seconds: Double
+    var peakKiB: Int
+    var result: String
+}
+
+enum Measurement {
+    /// Runs one computation here and prints `seconds peakKiB result`.
+    static func runInThisProcess(_ arguments: [String]) {
+        guard arguments.count >= 3, let lo = UInt128(arguments[1]), let hi = UInt128(arguments[2]) else {
+            fatalError("measure WHO LO HI [THREADS]")
+        }
+        let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result: String
+        switch arguments[0] {
+        case "primesum":
+            result = primeSum(lo, hi, threads: threads)
+        case "primesieve-sum":
+            result = primesieveSum(lo, hi)
+        case "primesieve-count":
+            result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
+        default:
+            fatalError("unknown measurement \(arguments[0])")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(seconds, peakResidentKiB(), result)
+    }
+
+    /// The engine on `threads` threads, each taking equal-cost chunks (as a rank does).
+    static func primeSum(_ lo: UInt128, _ hi: UInt128, threads: Int) -> String {
+        let engine = PrimeSieve()
+        let borders = engine.equalCostBorders(from: lo, to: hi, parts: threads)
+        let results = Mutex([PrimeTally](repeating: .zero, count: threads))
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let tally = engine.tally(from: borders[t], to: borders[t + 1])
+            results.withLock { $0[t] = tally }
+        }
+        let total = results.withLock { $0.reduce(.zero, +) }
+        return "\(total.count) \(total.sum)"
+    }
+
+    /// Every prime in [lo, hi) through primesieve's iterator, summed one by one.
+    static func primesieveSum(_ lo: UInt128, _ hi: UInt128) -> String {
+        // primesieve counts at most up to 2^64 - 1; the count bounds the iteration near the top.
+        let count = primesieve_count_primes(UInt64(lo), UInt64(hi - 1))
+        var iterator = primesieve_iterator()
+        primesieve_init(&iterator)
+        defer { primesieve_free_iterator(&iterator) }
+        primesieve_jump_to(&iterator, UInt64(lo), UInt64(hi - 1))
+        var sum: UInt128 = 0
+        for _ in 0..<count { sum += UInt128(primesieve_next_prime(&iterator)) }
+        return "\(count) \(sum)"
+    }
+
+    static func peakResidentKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+}
+
+import Synchronization
+
+struct Benchmark {
+    var runs = 3
+    var outputFolder = "bench-results"
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+
+    init(arguments: [String]) {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--runs": runs = Int(rest.popFirst() ?? "") ?? runs
+            case "--output": outputFolder = rest.popFirst() ?? outputFolder
+            default: fatalError("usage: prime-sum-bench [--runs N] [--output DIR]")
+            }
+        }
+    }
+
+    var productsFolder: URL { executable.deletingLastPathComponent() }
+
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// Runs a child `times` times; returns the samples.
+    func samples(_ arguments: [String], times: Int) -> [Sample] {
+        (0..<times).map { _ in
+            let output = runChild(executable.path, arguments)
+            let fields = output.split(separator: " ", maxSplits: 2)
+            return Sample(seconds: Double(fields[0]) ?? .nan, peakKiB: Int(fields[1]) ?? 0,
+                          result: fields.count > 2 ? String(fields[2]).trimmingCharacters(in: .whitespacesAndNewlines) : "")
+        }
+    }
+
+    func runChild(_ path: String, _ arguments: [String], environment: [String: String] = [:]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-k", "10", "900", path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try! process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { fatalError("\(path) \(arguments) exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Seconds of a whole command, median of `times` runs.
+    func wallSeconds(_ path: String, _ arguments: [String], times: Int, environment: [String: String] = [:]) -> Double {
+        median((0..<times).map { _ in
+            let start = Date()
+            _ = runChild(path, arguments, environment: environment)
+            return Date().timeIntervalSince(start)
+        })
+    }
+
+    func format(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+
+    func run() {
+        var table = "| workload | PrimeSum sum (s) | primesieve iterator-sum (s) | primesieve count (s) | sum ÷ iterator | sum ÷ count | peak MiB PrimeSum / primesieve |\n"
+        table += "|---|---|---|---|---|---|---|\n"
+        var chartRows: [String] = []
+        let top = UInt128(1) << 64
+        let workloads: [(name: String, lo: UInt128, hi: UInt128)] = [
+            ("1. sum below 10^10", 0, 10_000_000_000),
+            ("2. [10^15, 10^15 + 10^10)", 1_000_000_000_000_000, 1_000_010_000_000_000),
+            ("3. [2^64 - 10^10, 2^64)", top - 10_000_000_000, top),
+        ]
+        for (index, workload) in workloads.enumerated() {
+            let range = ["\(workload.lo)", "\(workload.hi)"]
+            let ours = samples(["measure", "primesum"] + range, times: runs)
+            let iterator = samples(["measure", "primesieve-sum"] + range, times: runs)
+            let count = samples(["measure", "primesieve-count"] + range, times: runs)
+            precondition(ours[0].result == iterator[0].result, "\(workload.name): PrimeSum \(ours[0].result) != primesieve \(iterator[0].result)")
+            let (o, i, c) = (median(ours.map(\.seconds)), median(iterator.map(\.seconds)), median(count.map(\.seconds)))
+            let memory = "\(ours.map(\.peakKiB).max()! / 1024) / \(count.map(\.peakKiB).max()! / 1024)"
+            table += "| \(workload.name) | \(format(o)) | \(format(i)) | \(format(c)) | \(format(o / i)) | \(format(o / c)) | \(memory) |\n"
+            chartRows.append("\(index + 1) \"W\(index + 1)\" \(o) \(i) \(c)")
+            FileHandle.standardError.write(Data("done: \(workload.name)\n".utf8))
+        }
+
+        // Workload 4: 10^11 on 1 rank, 2 ranks, and 1 rank x 2 threads: the job's own wall time (--json).
+        let primeSum = productsFolder.appendingPathComponent("prime-sum").path
+        var mpirun = ["--quiet", "--mca", "pml", "ob1"]
+        if getuid() == 0 { mpirun.append("--allow-run-as-root") }
+        func jobSeconds(ranks: Int, threads: Int) -> Double {
+            median((0..<runs).map { _ in
+                let output = runChild("/usr/bin/mpirun", mpirun + ["-np", "\(ranks)", primeSum, "--json", "--threads", "\(threads)", "1e11"])
+                let json = try! JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+                return json["wallSeconds"] as! Double
+            })
+        }
+        let one = jobSeconds(ranks: 1, threads: 1)
+        let two = jobSeconds(ranks: 2, threads: 1)
+        let threads = jobSeconds(ranks: 1, threads: 2)
+        table += "\n| workload 4: sum below 10^11 | seconds | speedup over 1 rank |\n|---|---|---|\n"
+        table += "| 1 rank × 1 thread | \(format(one)) | 1.00 |\n"
+        table += "| 2 ranks × 1 thread | \(format(two)) | \(format(one / two)) |\n"
+        table += "| 1 rank × 2 threads | \(format(threads)) | \(format(one / threads)) |\n"
+        FileHandle.standardError.write(Data("done: workload 4\n".utf8))
+
+        // Workload 5: the tutorial batch through mpirun -np 2, against mpirun -np 2 of a bare MPI program.
+        let bare = productsFolder.appendingPathComponent("mpi-init-finalize").path
+        let startRuns = Swift.max(runs, 11)
+        let tutorial = wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2", primeSum, "--batch", "1e6:2e6:5e4"], times: startRuns)
+        let floor = wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2", bare], times: startRuns)
+        table += "\n| workload 5: tutorial batch, whole `mpirun -np 2` | seconds |\n|---|---|\n"
+        table += "| prime-sum --batch 1e6:2e6:5e4 | \(format(tutorial, 3)) |\n"
+        table += "| mpi-init-finalize (MPI start-up alone) | \(format(floor, 3)) |\n"
+        table += "| ratio | \(format(tutorial / floor)) |\n"
+
+        print(table)
+        writeResults(table: table, chartRows: chartRows, scaling: [(1, 1.0), (2, one / two)], threadScaling: [(1, 1.0), (2, one / threads)])
+    }
+
+    func writeResults(table: String, chartRows: [String], scaling: [(Int, Double)], threadScaling: [(Int, Double)]) {
+        let folder = URL(fileURLWithPath: outputFolder)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? table.write(to: folder.appendingPathComponent("bench.md"), atomically: true, encoding: .utf8)
+        try? (chartRows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("times.dat"), atomically: true, encoding: .utf8)
+        let speedups = zip(scaling, threadScaling).map { "\($0.0) \($0.1) \($1.1)" }.joined(separator: "\n") + "\n"
+        try? speedups.write(to: folder.appendingPathComponent("speedup.dat"), atomically: true, encoding: .utf8)
+        let script = """
+            set terminal pngcairo size 1100,450
+            set output 'bench.png'
+            set multiplot layout 1,2
+            set title 'Time per workload (1 thread)'
+            set ylabel 'seconds'
+            set style data histograms
+            set style fill solid 0.8
+            set key top left
+            plot 'times.dat' using 3:xtic(2) title 'PrimeSum sum', '' using 4 title 'primesieve iterator-sum', '' using 5 title 'primesieve count'
+            set title 'Speedup, sum below 10^11'
+            set ylabel 'speedup over 1'
+            set xlabel 'ranks or threads'
+            set style data linespoints
+            set xrange [0.8:2.2]
+            set yrange [0:2.2]
+            plot 'speedup.dat' using 1:2 title 'ranks', '' using 1:3 title 'threads', x title 'perfect'
+            unset multiplot
+            """
+        try? script.write(to: folder.appendingPathComponent("bench.gnuplot"), atomically: true, encoding: .utf8)
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/gnuplot") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/gnuplot")
+            process.arguments = ["bench.gnuplot"]
+            process.currentDirectoryURL = folder
+            try? process.run()
+            process.waitUntilExit()
+            FileHandle.standardError.write(Data("chart: \(folder.path)/bench.png\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("gnuplot is not installed: no chart (apt-get install gnuplot-nox)\n".utf8))
+        }
+    }
+}

@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),
 
         // Runs the built programs under mpirun, bounded by `timeout -k`, for the tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CPrimesieve"], path: "Tests/TestSupport"),
 
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "CPrimesieve", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: ["mpi-checks", "TestSupport"]),

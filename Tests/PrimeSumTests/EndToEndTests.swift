@@ -42,7 +42,7 @@ import TestSupport
 
     @Test("a range crossing 2^32 matches primesieve, identically at 1-4 ranks")
     func rangeAcross2To32() throws {
-        let lo: UInt64 = (1 << 32) - 20_000_000, hi: UInt64 = (1 << 32) + 20_000_000
+        let lo: UInt128 = (1 << 32) - 20_000_000, hi: UInt128 = (1 << 32) + 20_000_000
         let expected = primesieveTally(from: lo, to: hi)
         let output = try outputAtEveryRankCount(["2^32-2e7", "2^32+2e7"])
         #expect(output == "sum of primes in [\(lo), \(hi)): \(expected.sum) (\(expected.count) primes)\n")

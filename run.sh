@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+#SBATCH --job-name=prime-sum
+#SBATCH --time=01:00:00
+#SBATCH --output=prime-sum-%j.out
 # PrimeSum's one entry point.
 #
 #   ./run.sh                      install what is missing, build, run the tutorial batch on every core
@@ -12,21 +15,33 @@
 #   --hostfile FILE      run across the hosts of an Open MPI hostfile ("host slots=N" lines)
 #   --oversubscribe      allow more ranks than slots (added by itself when more ranks than local cores)
 #   --pml NAME           Open MPI point-to-point layer (default ob1: start-up 330 ms -> 130 ms here)
+#   --net SUBNET|IFACE   keep MPI's TCP traffic on one network, e.g. 10.0.0.0/24 or eth1
 #   --time-limit SECS    end the job after SECS seconds (default 86400); exit status 124
 #   --no-build           use the binary already built
 #   -h, --help           this text
+#
+# Under Slurm (sbatch run.sh [OPTIONS] -- ARGS, or inside salloc) it launches on the allocated tasks, with
+# srun --mpi=pmix where the site has it, else mpirun; the #SBATCH lines above are defaults to override.
 #
 # Exit status: prime-sum's own (0 success, 64 usage error, 70 internal error, 76 MPI failure),
 # 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed.
 set -euo pipefail
 
-readonly project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# sbatch runs a copy of this script from Slurm's spool folder: the project is where the job was submitted.
+if [[ -n ${SLURM_JOB_ID-} && -f ${SLURM_SUBMIT_DIR-}/run.sh && -f ${SLURM_SUBMIT_DIR-}/Package.swift ]]; then
+  project_dir=$SLURM_SUBMIT_DIR
+else
+  project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+fi
+readonly project_dir
 readonly build_dir="$project_dir/.build/release"
 readonly binary="$build_dir/prime-sum"
 readonly tutorial_batch=(--batch 1e6:2e6:5e4)
 
 readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config)
-readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin)
+# The tests also build hosts in network namespaces (iproute2) and a throwaway Slurm.
+readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin iproute2
+  slurmctld slurmd slurm-client munge)
 readonly bench_packages=("${test_packages[@]}" gnuplot-nox)
 
 # Release builds target nehalem on x86-64 (popcnt and SSE4.2, the x86-64-v2 level: every x86-64 CPU since about 2009), without
@@ -79,16 +94,30 @@ build_release() {
   rm -f "$log"
 }
 
-# The mpirun flags for this user and this launch, in the array mpirun_flags.
-mpirun_flags=()
-set_mpirun_flags() {
-  local ranks=$1 hostfile=$2 oversubscribe=$3 pml=$4
-  mpirun_flags=(--quiet --mca pml "$pml")
-  ((EUID == 0)) && mpirun_flags+=(--allow-run-as-root)
-  [[ -n $hostfile ]] && mpirun_flags+=(--hostfile "$hostfile")
-  [[ -n $ranks ]] && mpirun_flags+=(-np "$ranks")
-  if [[ $oversubscribe == yes ]] || [[ -z $hostfile && -n $ranks && $ranks -gt $(nproc) ]]; then
-    mpirun_flags+=(--oversubscribe)
+# The launcher command for this user and this launch, in the array launcher.
+launcher=()
+set_launcher() {
+  local ranks=$1 hostfile=$2 oversubscribe=$3 pml=$4 net=$5
+  local in_allocation=no
+  [[ -n ${SLURM_JOB_ID-} && -z $hostfile ]] && in_allocation=yes
+  if [[ $in_allocation == yes ]] && command -v srun >/dev/null && srun --mpi=list 2>&1 | grep -q pmix; then
+    # srun starts one task per allocated slot; Open MPI's PMIx client reads the MCA settings from the
+    # environment.
+    launcher=(srun --mpi=pmix)
+    [[ -n $ranks ]] && launcher+=(--ntasks "$ranks")
+    export OMPI_MCA_pml=$pml
+    if [[ -n $net ]]; then export OMPI_MCA_btl_tcp_if_include=$net OMPI_MCA_oob_tcp_if_include=$net; fi
+    return 0
+  fi
+  # No binding: Open MPI would pin each rank to one core, and a rank's --threads would then share it.
+  launcher=(mpirun --quiet --bind-to none --mca pml "$pml")
+  ((EUID == 0)) && launcher+=(--allow-run-as-root)
+  [[ -n $hostfile ]] && launcher+=(--hostfile "$hostfile")
+  [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
+  # Inside a Slurm allocation mpirun takes its slots from the allocation.
+  [[ -n $ranks ]] && launcher+=(-np "$ranks")
+  if [[ $oversubscribe == yes ]] || [[ $in_allocation == no && -z $hostfile && -n $ranks && $ranks -gt $(nproc) ]]; then
+    launcher+=(--oversubscribe)
   fi
   return 0
 }
@@ -129,7 +158,7 @@ main() {
     return
   fi
 
-  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes
+  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes net=
   local args=()
   while (($#)); do
     case $1 in
@@ -146,6 +175,10 @@ main() {
       --pml)
         (($# >= 2)) || usage_error "--pml needs a name, such as ob1 or cm"
         pml=$2; shift 2 ;;
+      --net)
+        (($# >= 2)) || usage_error "--net needs a subnet such as 10.0.0.0/24 or an interface such as eth1"
+        [[ $2 =~ ^[A-Za-z0-9_.:/-]+$ ]] || usage_error "--net takes a subnet or an interface name, not '$2'"
+        net=$2; shift 2 ;;
       --time-limit)
         (($# >= 2)) || usage_error "--time-limit needs a number of seconds"
         [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 1)) || usage_error "the time limit must be a positive number of seconds, not '$2'"
@@ -157,15 +190,15 @@ main() {
     esac
   done
   ((${#args[@]})) || args=("${tutorial_batch[@]}")
-  [[ -z $ranks && -z $hostfile ]] && ranks=$(nproc)
+  [[ -z $ranks && -z $hostfile && -z ${SLURM_JOB_ID-} ]] && ranks=$(nproc)
 
   ensure_packages "${runtime_packages[@]}"
   [[ $build == yes ]] && build_release
   [[ -x $binary ]] || { say "no binary at $binary; run without --no-build"; exit 69; }
 
-  set_mpirun_flags "$ranks" "$hostfile" "$oversubscribe" "$pml"
+  set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net"
   local status=0
-  timeout -k 10 "$time_limit" mpirun "${mpirun_flags[@]}" "$binary" "${args[@]}" || status=$?
+  timeout -k 10 "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" || status=$?
   ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"
   return "$status"
 }

@@ -123,6 +123,13 @@ public struct JobOutcome: Sendable {
     public var threads: Int
     public var wallSeconds: Double
     public var perRank: [RankFigures]
+
+    /// The slowest rank's sieve time over the mean: 1 when the ranks finished together.
+    public var imbalance: Double {
+        let seconds = perRank.map(\.seconds)
+        let mean = seconds.reduce(0, +) / Double(Swift.max(seconds.count, 1))
+        return mean > 0 ? seconds.max()! / mean : 1
+    }
 }
 
 extension Request {

@@ -11,6 +11,26 @@ public enum Output {
         }.joined()
     }
 
+    /// The per-rank table of `--report`: host, range, primes, seconds, and the load imbalance.
+    public static func report(_ outcome: JobOutcome) -> String {
+        var rows = [["rank", "host", "range", "primes", "seconds"]]
+        for figures in outcome.perRank {
+            rows.append(["\(figures.rank)", figures.host, "[\(figures.range.lo), \(figures.range.hi))",
+                         "\(figures.primes)", String(format: "%.3f", figures.seconds)])
+        }
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
+        var text = ""
+        for row in rows {
+            text += zip(row, widths).enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: cell.1 - cell.0.count)
+                return column == 1 || column == 2 ? cell.0 + padding : padding + cell.0
+            }.joined(separator: "  ") + "\n"
+        }
+        text += String(format: "load imbalance (slowest / mean): %.2f; %d ranks × %d threads, %.3f s\n",
+                       outcome.imbalance, outcome.ranks, outcome.threads, outcome.wallSeconds)
+        return text
+    }
+
     /// The JSON document described in the README: `request`, `results`, `ranks`, `threads`, `wallSeconds`,
     /// `perRank`. Integers that may pass 2^53 are decimal strings.
     public static func json(_ outcome: JobOutcome) -> String {
@@ -22,6 +42,7 @@ public enum Output {
             ranks: outcome.ranks,
             threads: outcome.threads,
             wallSeconds: outcome.wallSeconds,
+            imbalance: outcome.imbalance,
             perRank: outcome.perRank.map {
                 RankDocument(rank: $0.rank, host: $0.host, lo: "\($0.range.lo)", hi: "\($0.range.hi)",
                              primes: "\($0.primes)", seconds: $0.seconds)
@@ -38,6 +59,7 @@ public enum Output {
         var ranks: Int
         var threads: Int
         var wallSeconds: Double
+        var imbalance: Double
         var perRank: [RankDocument]
     }
 

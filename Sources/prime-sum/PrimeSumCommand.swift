@@ -31,6 +31,9 @@ struct PrimeSumCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of lines.")
     var json = false
 
+    @Flag(help: "After the answers, print each rank's host, range, primes and seconds, and the load imbalance.")
+    var report = false
+
     /// The largest `--threads` accepted.
     static let maximumThreads = 1024
 

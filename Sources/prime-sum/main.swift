@@ -34,7 +34,11 @@ let status = Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpi
     guard let outcome = try DistributedPrimeSum.run(try command.request(), options: options, on: world) else {
         return ExitStatus.success
     }
-    writeToStandardOutput(command.json ? Output.json(outcome) : Output.humanReadable(outcome))
+    if command.json {
+        writeToStandardOutput(Output.json(outcome))
+    } else {
+        writeToStandardOutput(Output.humanReadable(outcome) + (command.report ? Output.report(outcome) : ""))
+    }
     return ExitStatus.success
 }
 exit(status)

@@ -72,9 +72,10 @@ public enum BoundedCommand {
             seconds: Date().timeIntervalSince(start))
     }
 
-    /// The `mpirun` flags the tests use: quiet, ob1, oversubscription allowed, root allowed only as root.
+    /// The `mpirun` flags the tests use (as run.sh's): quiet, unbound, ob1, oversubscription allowed, root
+    /// allowed only as root.
     public static func mpirunFlags(ranks: Int) -> [String] {
-        var flags = ["--quiet", "--mca", "pml", "ob1", "--oversubscribe", "-np", "\(ranks)"]
+        var flags = ["--quiet", "--bind-to", "none", "--mca", "pml", "ob1", "--oversubscribe", "-np", "\(ranks)"]
         if isRoot { flags.append("--allow-run-as-root") }
         return flags
     }

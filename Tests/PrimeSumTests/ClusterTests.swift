@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Real clusters, built by the tests themselves: hosts in network namespaces, and a throwaway Slurm.
+/// Where they cannot be built (not root, no `ip`, no Slurm), the tests are reported as skipped, never passed.
+@Suite(.serialized) struct ClusterTests {
+    static let canBuildHosts = BoundedCommand.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+        || BoundedCommand.isRoot && FileManager.default.isExecutableFile(atPath: "/sbin/ip")
+    static let canRunSlurm = BoundedCommand.isRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/slurmctld")
+
+    static func script(_ name: String) -> String {
+        BoundedCommand.projectFolder.appendingPathComponent("Tests/Cluster/\(name)").path
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("across 3 hosts in network namespaces over TCP: the local answer, from 3 different hosts",
+          .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
+    func acrossThreeHosts() throws {
+        let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["2^32-1e7", "2^32+1e7"], timeLimit: 120)
+        let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
+                                            ["3", "--", "--", "--json", "2^32-1e7", "2^32+1e7"], timeLimit: 180)
+        #expect(result.status == 0, "\(result.standardError)")
+        let document = try Self.json(result.standardOutput)
+        let results = try #require(document["results"] as? [[String: String]])
+        #expect(local.standardOutput.contains("\(results.first?["sum"] ?? "none") (\(results.first?["count"] ?? "none") primes)"))
+        let hosts = (document["perRank"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String }
+        #expect(Set(hosts) == ["h1", "h2", "h3"], "hosts \(hosts)")
+    }
+
+    @Test("sbatch run.sh on a 2-node Slurm with 4 tasks gives the local answer",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func slurmBatchJob() throws {
+        let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--batch", "1e6:2e6:5e4"], timeLimit: 120)
+        let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"),
+                                            ["2", "4", "--", "--no-build", "--", "--json", "--batch", "1e6:2e6:5e4"],
+                                            timeLimit: 300)
+        #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
+        let document = try Self.json(result.standardOutput)
+        #expect(document["ranks"] as? Int == 4)
+        let sums = (document["results"] as? [[String: String]] ?? []).compactMap { $0["sum"] }
+        let localSums = local.standardOutput.split(separator: "\n").map { $0.split(separator: " ")[5] }
+        #expect(sums.count == 20 && sums.map { Substring($0) } == localSums)
+    }
+}

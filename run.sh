@@ -197,6 +197,8 @@ main() {
   [[ -x $binary ]] || { say "no binary at $binary; run without --no-build"; exit 69; }
 
   set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net"
+  # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal.
+  [[ -t 2 ]] && export PRIMESUM_STDERR_IS_TERMINAL=1
   local status=0
   timeout -k 10 "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" || status=$?
   ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"

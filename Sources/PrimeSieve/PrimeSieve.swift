@@ -24,12 +24,15 @@ public struct PrimeSieve: Sendable {
     /// This is how a batch of bounds costs one sieve of its largest bound: the sum below each bound is the
     /// running total of the pieces.
     /// - Precondition: `lo <= b₁ <= … <= bₖ <= hi <= 2^64`.
-    public func tallies(from lo: UInt128, to hi: UInt128, cutAt boundaries: [UInt128]) -> [PrimeTally] {
+    /// - Parameter progress: called after each segment with the number of integers it covered.
+    public func tallies(from lo: UInt128, to hi: UInt128, cutAt boundaries: [UInt128],
+                        progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
                      "cuts must be ascending and inside the range")
         return RangeTally(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes,
-                          blockBytes: Swift.min(configuration.blockBytes, configuration.segmentBytes)).tallies(cutAt: boundaries)
+                          blockBytes: Swift.min(configuration.blockBytes, configuration.segmentBytes))
+            .tallies(cutAt: boundaries, progress: progress)
     }
 }
 

@@ -6,7 +6,7 @@ struct RangeTally {
     let blockBytes: Int
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
-    func tallies(cutAt boundaries: [UInt128]) -> [PrimeTally] {
+    func tallies(cutAt boundaries: [UInt128], progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
         var pieces = [PrimeTally](repeating: .zero, count: boundaries.count + 1)
         for p: UInt128 in [2, 3, 5] where lo <= p && p < hi {
             let piece = boundaries.firstIndex { p < $0 } ?? boundaries.count
@@ -34,6 +34,7 @@ struct RangeTally {
                 }
                 pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd,
                                             residueSums: residueSums)
+                progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
             }) {}
         }
         return pieces

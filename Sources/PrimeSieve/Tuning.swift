@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every tuning constant of the engine, with its trade-off. Measured on the benchmark (`./run.sh bench`).
 public enum Tuning {
@@ -48,7 +54,7 @@ public struct CacheSizes: Sendable {
         var buffer = [CChar](repeating: 0, count: 64)
         guard fgets(&buffer, 64, file) != nil else { return nil }
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(text.filter { !$0.isWhitespace })
     }
 }
 

@@ -12,10 +12,13 @@ public enum DistributedPrimeSum {
         public var threads: Int
         /// The engine's tuning.
         public var sieve: SieveConfiguration
+        /// Seconds between progress displays on rank 0's standard error; nil for none.
+        public var progressInterval: Double?
 
-        public init(threads: Int = 1, sieve: SieveConfiguration = .default) {
+        public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil) {
             self.threads = threads
             self.sieve = sieve
+            self.progressInterval = progressInterval
         }
     }
 
@@ -43,7 +46,16 @@ public enum DistributedPrimeSum {
         let range = Query(lo: myRange[0], hi: myRange[1])
 
         let sieveStart = Environment.wallTime()
-        let outcome = RankWork(range: range, queries: queries, threads: options.threads, engine: engine).run()
+        let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine)
+        let outcome: RankWork.Outcome
+        if let interval = options.progressInterval {
+            let span = request.span
+            let progress = try ProgressExchange(world: world, totalIntegers: span.hi - span.lo, displayInterval: interval)
+            outcome = try work.run { integersDone in try progress.tick(integersDone: integersDone) }
+            try progress.finish(integersDone: UInt64(range.hi - range.lo))
+        } else {
+            outcome = work.run { _ in }
+        }
         let seconds = Environment.wallTime() - sieveStart
 
         let counts = try root.reduce(outcome.contributions.map(\.count), .sum)
@@ -82,7 +94,7 @@ extension DistributedPrimeSum {
         let queries = request.queries
         var answers = [PrimeTally](repeating: .zero, count: queries.count)
         for range in plan(request, ranks: ranks, engine: engine) {
-            let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine).run()
+            let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine).run { _ in }
             for (i, contribution) in work.contributions.enumerated() { answers[i] += contribution }
         }
         return answers

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The two ways rank 0 prints a job's outcome: lines for people, one JSON document for programs.
 public enum Output {
     /// One line per answer: `sum of primes below 1000000: 37550402023 (78498 primes)`.
@@ -16,7 +14,7 @@ public enum Output {
         var rows = [["rank", "host", "range", "primes", "seconds"]]
         for figures in outcome.perRank {
             rows.append(["\(figures.rank)", figures.host, "[\(figures.range.lo), \(figures.range.hi))",
-                         "\(figures.primes)", String(format: "%.3f", figures.seconds)])
+                         "\(figures.primes)", figures.seconds.formatted(decimals: 3)])
         }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
         var text = ""
@@ -26,75 +24,93 @@ public enum Output {
                 return column == 1 || column == 2 ? cell.0 + padding : padding + cell.0
             }.joined(separator: "  ") + "\n"
         }
-        text += String(format: "load imbalance (slowest / mean): %.2f; %d ranks × %d threads, %.3f s\n",
-                       outcome.imbalance, outcome.ranks, outcome.threads, outcome.wallSeconds)
+        text += "load imbalance (slowest / mean): \(outcome.imbalance.formatted(decimals: 2)); "
+            + "\(outcome.ranks) ranks × \(outcome.threads) threads, \(outcome.wallSeconds.formatted(decimals: 3)) s\n"
         return text
     }
 
     /// The JSON document described in the README: `request`, `results`, `ranks`, `threads`, `wallSeconds`,
-    /// `perRank`. Integers that may pass 2^53 are decimal strings.
+    /// `imbalance`, `perRank`. Integers that may pass 2^53 are decimal strings.
     public static func json(_ outcome: JobOutcome) -> String {
-        let document = Document(
-            request: RequestDocument(outcome.request),
-            results: outcome.answers.map {
-                ResultDocument(lo: "\($0.query.lo)", hi: "\($0.query.hi)", count: "\($0.tally.count)", sum: "\($0.tally.sum)")
-            },
-            ranks: outcome.ranks,
-            threads: outcome.threads,
-            wallSeconds: outcome.wallSeconds,
-            imbalance: outcome.imbalance,
-            perRank: outcome.perRank.map {
-                RankDocument(rank: $0.rank, host: $0.host, lo: "\($0.range.lo)", hi: "\($0.range.hi)",
-                             primes: "\($0.primes)", seconds: $0.seconds)
-            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var request: [(String, JSON)]
+        switch outcome.request {
+        case .below(let n): request = [("kind", .string("below")), ("n", .string("\(n)"))]
+        case .range(let lo, let hi): request = [("kind", .string("range")), ("lo", .string("\(lo)")), ("hi", .string("\(hi)"))]
+        case .batch(let from, let to, let step):
+            request = [("kind", .string("batch")), ("from", .string("\(from)")), ("to", .string("\(to)")),
+                       ("step", .string("\(step)"))]
+        }
+        let document = JSON.object([
+            ("request", .object(request)),
+            ("results", .array(outcome.answers.map {
+                .object([("lo", .string("\($0.query.lo)")), ("hi", .string("\($0.query.hi)")),
+                         ("count", .string("\($0.tally.count)")), ("sum", .string("\($0.tally.sum)"))])
+            })),
+            ("ranks", .number("\(outcome.ranks)")),
+            ("threads", .number("\(outcome.threads)")),
+            ("wallSeconds", .number("\(outcome.wallSeconds)")),
+            ("imbalance", .number("\(outcome.imbalance)")),
+            ("perRank", .array(outcome.perRank.map {
+                .object([("rank", .number("\($0.rank)")), ("host", .string($0.host)),
+                         ("lo", .string("\($0.range.lo)")), ("hi", .string("\($0.range.hi)")),
+                         ("primes", .string("\($0.primes)")), ("seconds", .number("\($0.seconds)"))])
+            })),
+        ])
+        return document.rendered(indent: "") + "\n"
     }
+}
 
-    struct Document: Encodable {
-        var request: RequestDocument
-        var results: [ResultDocument]
-        var ranks: Int
-        var threads: Int
-        var wallSeconds: Double
-        var imbalance: Double
-        var perRank: [RankDocument]
-    }
+/// A JSON value, rendered with two-space indentation. (Written here rather than taken from Foundation,
+/// whose loading costs every rank tens of milliseconds of start-up.)
+enum JSON {
+    case string(String)
+    /// A number, already rendered (Swift's integer and shortest round-trip double descriptions are JSON).
+    case number(String)
+    case array([JSON])
+    case object([(String, JSON)])
 
-    struct RequestDocument: Encodable {
-        var kind: String
-        var n: String?
-        var lo: String?
-        var hi: String?
-        var from: String?
-        var to: String?
-        var step: String?
-
-        init(_ request: Request) {
-            switch request {
-            case .below(let n): kind = "below"; self.n = "\(n)"
-            case .range(let lo, let hi): kind = "range"; self.lo = "\(lo)"; self.hi = "\(hi)"
-            case .batch(let from, let to, let step):
-                kind = "batch"; self.from = "\(from)"; self.to = "\(to)"; self.step = "\(step)"
-            }
+    func rendered(indent: String) -> String {
+        let inner = indent + "  "
+        switch self {
+        case .string(let text): return Self.quoted(text)
+        case .number(let text): return text
+        case .array(let values):
+            if values.isEmpty { return "[]" }
+            return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            return "{\n" + members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }
+                .joined(separator: ",\n") + "\n\(indent)}"
         }
     }
 
-    struct ResultDocument: Encodable {
-        var lo: String
-        var hi: String
-        var count: String
-        var sum: String
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
+}
 
-    struct RankDocument: Encodable {
-        var rank: Int
-        var host: String
-        var lo: String
-        var hi: String
-        var primes: String
-        var seconds: Double
+extension Double {
+    /// The value with `digits` decimals, for tables.
+    func formatted(decimals digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((self * scale).rounded())
+        let whole = scaled / Int(scale), fraction = abs(scaled % Int(scale))
+        let fractionText = String(fraction)
+        return "\(scaled < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: digits - fractionText.count) + fractionText
     }
 }

@@ -26,7 +26,9 @@ struct RankWork {
         var total: PrimeTally
     }
 
-    func run() -> Outcome {
+    /// Sieves the range on worker threads; the calling thread (the one MPI belongs to) runs `tick` with the
+    /// number of integers sieved so far every `tickInterval` seconds until they are done.
+    func run(tickInterval: Double = 0.1, tick: (UInt64) throws -> Void) rethrows -> Outcome {
         // Every chunk generates the sieving primes up to sqrt(hi) again: chunks shorter than a multiple of
         // that would spend more on set-up than on sieving.
         let length = range.hi - range.lo
@@ -44,7 +46,7 @@ struct RankWork {
         // Each chunk tallies the pieces between the points inside it.
         // (Tiny ranges repeat borders: an empty chunk would add a piece that no pair of points bounds.)
         let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
-        let pieceTallies = tallyChunks(chunks, points: points)
+        let pieceTallies = try tallyChunks(chunks, points: points, tickInterval: tickInterval, tick: tick)
 
         precondition(pieceTallies.count == Swift.max(points.count - 1, 0), "pieces and cut points disagree")
         var runningTotals = [PrimeTally.zero]  // runningTotals[i]: tally of [range.lo, points[i])
@@ -61,19 +63,29 @@ struct RankWork {
         return Outcome(contributions: contributions, total: runningTotals.last!)
     }
 
-    /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads`
-    /// threads that take the next chunk from a shared counter.
-    private func tallyChunks(_ chunks: [Query], points: [UInt128]) -> [PrimeTally] {
+    /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads` worker
+    /// threads that take the next chunk from a shared counter, while this thread ticks.
+    private func tallyChunks(_ chunks: [Query], points: [UInt128], tickInterval: Double,
+                             tick: (UInt64) throws -> Void) rethrows -> [PrimeTally] {
         let results = ChunkResults(count: chunks.count)
         let engine = engine
-        DispatchQueue.concurrentPerform(iterations: Swift.min(threads, chunks.count)) { _ in
-            while true {
-                let index = results.nextChunk.add(1, ordering: .relaxed).oldValue
-                guard index < chunks.count else { return }
-                let chunk = chunks[index]
-                let cuts = points.filter { chunk.lo < $0 && $0 < chunk.hi }
-                results.store(engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: cuts), at: index)
+        let group = DispatchGroup()
+        for _ in 0..<Swift.min(threads, chunks.count) {
+            DispatchQueue.global().async(group: group) {
+                while true {
+                    let index = results.nextChunk.add(1, ordering: .relaxed).oldValue
+                    guard index < chunks.count else { return }
+                    let chunk = chunks[index]
+                    let cuts = points.filter { chunk.lo < $0 && $0 < chunk.hi }
+                    let tallies = engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: cuts) { integers in
+                        results.integersDone.add(integers, ordering: .relaxed)
+                    }
+                    results.store(tallies, at: index)
+                }
             }
+        }
+        while group.wait(timeout: .now() + .milliseconds(Int(tickInterval * 1000))) == .timedOut {
+            try tick(results.integersDone.load(ordering: .relaxed))
         }
         return results.all.flatMap { $0 }
     }
@@ -82,6 +94,7 @@ struct RankWork {
 /// The chunks' results, each slot written by exactly one thread.
 private final class ChunkResults: Sendable {
     let nextChunk = Atomic<Int>(0)
+    let integersDone = Atomic<UInt64>(0)
     private let slots: Mutex<[[PrimeTally]]>
 
     init(count: Int) { slots = Mutex([[PrimeTally]](repeating: [], count: count)) }

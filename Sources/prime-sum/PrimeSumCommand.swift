@@ -1,6 +1,10 @@
 import ArgumentParser
 import PrimeSum
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The command line of `prime-sum`: what to compute and how to print it.
 struct PrimeSumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +35,12 @@ struct PrimeSumCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of lines.")
     var json = false
 
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Seconds between progress reports on standard error for runs longer than a second (default: 1 on a terminal, 10 otherwise; 0: none).", valueName: "seconds"))
+    var progress: Double?
+
     @Flag(help: "After the answers, print each rank's host, range, primes and seconds, and the load imbalance.")
     var report = false
 
@@ -41,9 +51,18 @@ struct PrimeSumCommand: ParsableCommand {
         guard (1...Self.maximumThreads).contains(threads) else {
             throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), not \(threads)")
         }
+        if let progress, !(progress >= 0 && progress <= 86400) {
+            throw ValidationError("--progress must be a number of seconds from 0 to 86400, not \(progress)")
+        }
         if let segmentKiB, !(1...65536).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
             throw ValidationError("--segment-kib must be a power of two from 1 to 65536, not \(segmentKiB)")
         }
+    }
+
+    /// Seconds between progress reports, or nil for none.
+    var progressInterval: Double? {
+        if quiet || progress == 0 { return nil }
+        return progress ?? (ProgressExchange.standardErrorIsTerminal ? 1 : 10)
     }
 
     /// The request the numbers and `--batch` make, checked.

@@ -22,7 +22,7 @@ import TestSupport
     func acrossThreeHosts() throws {
         let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["2^32-1e7", "2^32+1e7"], timeLimit: 120)
         let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
-                                            ["3", "--", "--", "--json", "2^32-1e7", "2^32+1e7"], timeLimit: 180)
+                                            ["3", "--", "--", "--quiet", "--json", "2^32-1e7", "2^32+1e7"], timeLimit: 180)
         #expect(result.status == 0, "\(result.standardError)")
         let document = try Self.json(result.standardOutput)
         let results = try #require(document["results"] as? [[String: String]])
@@ -36,7 +36,7 @@ import TestSupport
     func slurmBatchJob() throws {
         let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--batch", "1e6:2e6:5e4"], timeLimit: 120)
         let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"),
-                                            ["2", "4", "--", "--no-build", "--", "--json", "--batch", "1e6:2e6:5e4"],
+                                            ["2", "4", "--", "--no-build", "--", "--quiet", "--json", "--batch", "1e6:2e6:5e4"],
                                             timeLimit: 300)
         #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
         let document = try Self.json(result.standardOutput)

@@ -13,7 +13,7 @@ import TestSupport
                                 timeLimit: Int = 300) throws -> String {
         var outputs: [Int: String] = [:]
         for n in ranks {
-            let result = try BoundedCommand.mpirun(ranks: n, "prime-sum", arguments, timeLimit: timeLimit)
+            let result = try BoundedCommand.mpirun(ranks: n, "prime-sum", ["--quiet"] + arguments, timeLimit: timeLimit)
             #expect(result.status == 0, "\(n) ranks: \(result.standardError)")
             #expect(result.standardError.isEmpty, "\(n) ranks printed to stderr: \(result.standardError)")
             outputs[n] = result.standardOutput
@@ -89,6 +89,31 @@ import TestSupport
         let primes = perRank.compactMap { ($0["primes"] as? String).flatMap { UInt64($0) } }.reduce(0, +)
         #expect(primes == 203280221)
         #expect(perRank.allSatisfy { !($0["host"] as? String ?? "").isEmpty && ($0["seconds"] as? Double ?? -1) >= 0 })
+    }
+
+    @Test("progress reaches stderr as plain lines while the answer is unchanged; --quiet silences it")
+    func progress() throws {
+        let shown = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--progress", "0.3", "1e10"], timeLimit: 120)
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput == Self.humanLine(below: 10_000_000_000, sum: KnownAnswers.below1e10.sum,
+                                                       count: KnownAnswers.below1e10.count) + "\n")
+        let lines = shown.errorLines
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("prime-sum: ") && $0.contains("% of 2 ranks' work") },
+                "\(shown.standardError)")
+        let quiet = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--progress", "0.3", "1e10"], timeLimit: 120)
+        #expect(quiet.status == 0 && quiet.standardError.isEmpty && quiet.standardOutput == shown.standardOutput)
+    }
+
+    @Test("--report prints every rank's host, range, primes and seconds, and the imbalance")
+    func report() throws {
+        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--report", "1e8"], timeLimit: 120)
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines[1].split(separator: " ") == ["rank", "host", "range", "primes", "seconds"])
+        #expect(lines[2].hasPrefix("   0  ") && lines[2].contains("[0, "))
+        #expect(lines[4].contains(", 100000000)"))
+        #expect(lines[5].hasPrefix("load imbalance (slowest / mean): ") && lines[5].contains("3 ranks × 1 threads"))
     }
 
     @Test("--threads gives the same answers as one thread")

@@ -14,12 +14,24 @@ public enum DistributedPrimeSum {
         public var sieve: SieveConfiguration
         /// Seconds between progress displays on rank 0's standard error; nil for none.
         public var progressInterval: Double?
+        /// How the work is spread over the ranks.
+        public var schedule: Schedule
 
-        public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil) {
+        public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil,
+                    schedule: Schedule = .static) {
             self.threads = threads
             self.sieve = sieve
             self.progressInterval = progressInterval
+            self.schedule = schedule
         }
+    }
+
+    /// How the work is spread over the ranks.
+    public enum Schedule: String, Sendable, CaseIterable {
+        /// Rank 0 cuts the span into one range of equal estimated cost per rank and scatters them.
+        case `static`
+        /// Rank 0 deals chunks of equal estimated cost on demand to whichever rank is free.
+        case dynamic
     }
 
     /// Runs `request` across all ranks of `world`. Returns the outcome on rank 0, nil elsewhere.
@@ -35,26 +47,35 @@ public enum DistributedPrimeSum {
         guard let request = Request(encoded: encoded) else { throw JobError.malformedBroadcast }
         let queries = request.queries
 
-        // Rank 0 cuts the span into ranges of equal estimated cost and scatters them, a pair per rank.
-        let myRange: [UInt128]
-        if root.isCallerRoot {
-            let pairs = plan(request, ranks: world.size, engine: engine).flatMap { [$0.lo, $0.hi] }
-            myRange = try root.scatter(sending: pairs)
-        } else {
-            myRange = try root.scatter(as: UInt128.self)
+        let span = request.span
+        let progress = try options.progressInterval.map {
+            try ProgressExchange(world: world, totalIntegers: span.hi - span.lo, displayInterval: $0)
         }
-        let range = Query(lo: myRange[0], hi: myRange[1])
-
         let sieveStart = Environment.wallTime()
-        let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine)
         let outcome: RankWork.Outcome
-        if let interval = options.progressInterval {
-            let span = request.span
-            let progress = try ProgressExchange(world: world, totalIntegers: span.hi - span.lo, displayInterval: interval)
-            outcome = try work.run { integersDone in try progress.tick(integersDone: integersDone) }
-            try progress.finish(integersDone: UInt64(range.hi - range.lo))
-        } else {
-            outcome = work.run { _ in }
+        let myRange: [UInt128]
+        switch options.schedule {
+        case .static:
+            // Rank 0 cuts the span into ranges of equal estimated cost and scatters them, a pair per rank.
+            if root.isCallerRoot {
+                let pairs = plan(request, ranks: world.size, engine: engine).flatMap { [$0.lo, $0.hi] }
+                myRange = try root.scatter(sending: pairs)
+            } else {
+                myRange = try root.scatter(as: UInt128.self)
+            }
+            let range = Query(lo: myRange[0], hi: myRange[1])
+            let work = RankWork(range: range, queries: queries, threads: options.threads, engine: engine)
+            if let progress {
+                outcome = try work.run { integersDone in try progress.tick(integersDone: integersDone) }
+                try progress.finish(integersDone: UInt64(range.hi - range.lo))
+            } else {
+                outcome = work.run { _ in }
+            }
+        case .dynamic:
+            let result = try DynamicSchedule.run(span: span, queries: queries, threads: options.threads,
+                                                 engine: engine, world: world, progress: progress)
+            outcome = result.outcome
+            myRange = [result.hull.lo, result.hull.hi]
         }
         let seconds = Environment.wallTime() - sieveStart
 

@@ -48,6 +48,12 @@ struct RankWork {
         let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
         let pieceTallies = try tallyChunks(chunks, points: points, tickInterval: tickInterval, tick: tick)
 
+        return Self.outcome(of: range, points: points, pieceTallies: pieceTallies, queries: queries)
+    }
+
+    /// Each query's tally inside `range`, from the tallies of the pieces between consecutive `points` (which
+    /// run from `range.lo` to `range.hi` and include every query border inside the range).
+    static func outcome(of range: Query, points: [UInt128], pieceTallies: [PrimeTally], queries: [Query]) -> Outcome {
         precondition(pieceTallies.count == Swift.max(points.count - 1, 0), "pieces and cut points disagree")
         var runningTotals = [PrimeTally.zero]  // runningTotals[i]: tally of [range.lo, points[i])
         for piece in pieceTallies { runningTotals.append(runningTotals.last! + piece) }
@@ -61,6 +67,20 @@ struct RankWork {
                 ? PrimeTally(count: upper.count - lower.count, sum: upper.sum - lower.sum) : .zero
         }
         return Outcome(contributions: contributions, total: runningTotals.last!)
+    }
+
+    /// Each query's tally inside `range`, sieved on the calling thread.
+    static func outcome(of range: Query, queries: [Query], engine: PrimeSieve,
+                        progress: @escaping (UInt64) -> Void) -> Outcome {
+        var inside: Set<UInt128> = [range.lo, range.hi]
+        for query in queries {
+            for border in [query.lo, query.hi] where range.lo < border && border < range.hi { inside.insert(border) }
+        }
+        let points = inside.sorted()
+        let pieces = range.lo < range.hi
+            ? engine.tallies(from: range.lo, to: range.hi, cutAt: Array(points.dropFirst().dropLast()), progress: progress)
+            : []
+        return outcome(of: range, points: points, pieceTallies: pieces, queries: queries)
     }
 
     /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads` worker

@@ -184,6 +184,28 @@ struct Benchmark {
         table += "| 1 rank × 2 threads | \(format(threads)) | \(format(one / threads)) |\n"
         FileHandle.standardError.write(Data("done: workload 4\n".utf8))
 
+        // Workload 6: static against dynamic schedule on 2 ranks bound to one core each, with a busy process
+        // on rank 1's core (another job on that node).
+        if ProcessInfo.processInfo.activeProcessorCount >= 2 {
+            let busy = Process()
+            busy.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            busy.arguments = ["-c", "1", "/bin/sh", "-c", "while :; do :; done"]
+            try! busy.run()
+            let bound = ["--quiet", "--bind-to", "core", "--map-by", "core", "--mca", "pml", "ob1"]
+                + (getuid() == 0 ? ["--allow-run-as-root"] : [])
+            func seconds(_ schedule: String) -> Double {
+                wallSeconds("/usr/bin/mpirun", bound + ["-np", "2", primeSum, "--quiet", "--schedule", schedule, "3e10"], times: runs)
+            }
+            let staticSeconds = seconds("static"), dynamicSeconds = seconds("dynamic")
+            busy.terminate()
+            busy.waitUntilExit()
+            table += "\n| workload 6: sum below 3·10^10, 2 ranks, rank 1's core shared with a busy process | seconds |\n|---|---|\n"
+            table += "| --schedule static | \(format(staticSeconds)) |\n"
+            table += "| --schedule dynamic | \(format(dynamicSeconds)) |\n"
+            table += "| static ÷ dynamic | \(format(staticSeconds / dynamicSeconds)) |\n"
+            FileHandle.standardError.write(Data("done: workload 6\n".utf8))
+        }
+
         // Workload 5: the tutorial batch through mpirun -np 2, against mpirun -np 2 of a bare MPI program.
         let bare = productsFolder.appendingPathComponent("mpi-init-finalize").path
         let startRuns = Swift.max(runs, 11)

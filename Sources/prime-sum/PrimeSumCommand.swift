@@ -35,6 +35,9 @@ struct PrimeSumCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of lines.")
     var json = false
 
+    @Option(help: ArgumentHelp("static: one range of equal estimated cost per rank; dynamic: rank 0 deals chunks on demand (for unequal or busy nodes).", valueName: "static|dynamic"))
+    var schedule: DistributedPrimeSum.Schedule = .static
+
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
@@ -70,3 +73,5 @@ struct PrimeSumCommand: ParsableCommand {
         try Request(numbers: numbers, batch: batch)
     }
 }
+
+extension DistributedPrimeSum.Schedule: ExpressibleByArgument {}

@@ -29,7 +29,8 @@ let status = Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpi
     if verdict >= 0 { return verdict }
     guard case .success(let command) = parsed else { throw JobError.malformedBroadcast }
 
-    var options = DistributedPrimeSum.Options(threads: command.threads, progressInterval: command.progressInterval)
+    var options = DistributedPrimeSum.Options(threads: command.threads, progressInterval: command.progressInterval,
+                                              schedule: command.schedule)
     if let segmentKiB = command.segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
     guard let outcome = try DistributedPrimeSum.run(try command.request(), options: options, on: world) else {
         return ExitStatus.success

@@ -116,6 +116,20 @@ import TestSupport
         #expect(lines[5].hasPrefix("load imbalance (slowest / mean): ") && lines[5].contains("3 ranks × 1 threads"))
     }
 
+    @Test("--schedule dynamic gives the static answers at 1-4 ranks, with 1 or 2 threads")
+    func dynamicSchedule() throws {
+        let arguments = ["--batch", "1e6:2e9+1:7e7"]
+        let expected = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet"] + arguments, timeLimit: 120)
+        #expect(expected.status == 0 && expected.standardOutput.split(separator: "\n").count == 29)
+        for threads in ["1", "2"] {
+            let output = try outputAtEveryRankCount(["--schedule", "dynamic", "--threads", threads] + arguments)
+            #expect(output == expected.standardOutput, "dynamic schedule with \(threads) threads")
+        }
+        let across2To32 = try outputAtEveryRankCount(["--schedule", "dynamic", "2^32-3e7", "2^32+3e7"])
+        let expectedAcross = primesieveTally(from: (1 << 32) - 30_000_000, to: (1 << 32) + 30_000_000)
+        #expect(across2To32.hasSuffix(": \(expectedAcross.sum) (\(expectedAcross.count) primes)\n"))
+    }
+
     @Test("--threads gives the same answers as one thread")
     func threads() throws {
         let one = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--batch", "1e6:2e8:7777777"], timeLimit: 120)

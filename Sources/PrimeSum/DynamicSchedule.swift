@@ -1,0 +1,179 @@
+import Dispatch
+import MPI
+import PrimeSieve
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dynamic schedule: rank 0 deals chunks of equal estimated cost on demand to whichever rank is free.
+///
+/// For clusters whose nodes run at different speeds, or share them with other jobs: a static split waits
+/// for the slowest rank, a dynamic one lets the fast ranks take more chunks. Rank 0's own worker threads
+/// take chunks from the same counter its MPI thread deals from. Every other rank's MPI thread keeps a small
+/// queue filled for its worker threads with one request to rank 0 outstanding at a time. Only the thread
+/// that initialised MPI calls it.
+enum DynamicSchedule {
+    static let requestTag: Int32 = 7101
+    static let chunkTag: Int32 = 7102
+    /// Chunks per thread of the whole job: enough to even out unequal ranks, few enough that each chunk's
+    /// set-up (the sieving primes up to sqrt(hi)) stays small.
+    static let chunksPerThread = 8
+
+    /// What a rank did under the dynamic schedule.
+    struct RankResult {
+        var outcome: RankWork.Outcome
+        /// The smallest range holding every chunk this rank sieved.
+        var hull: Query
+    }
+
+    /// Runs the schedule on every rank of `world`; each returns its own result.
+    static func run(span: Query, queries: [Query], threads: Int, engine: PrimeSieve, world: Communicator,
+                    progress: ProgressExchange?) throws -> RankResult {
+        let accumulator = Accumulator(queryCount: queries.count)
+        let queue = ChunkQueue()
+        let group = DispatchGroup()
+
+        var dealer: [Query] = []
+        if world.rank == 0 {
+            let setUp = UInt128(UInt64(Swift.min(span.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
+            let worthwhile = Int(Swift.min((span.hi - span.lo) / Swift.max(64 * setUp, 1 << 20),
+                                           UInt128(world.size * threads * chunksPerThread)))
+            let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: Swift.max(1, worthwhile))
+            dealer = zip(borders, borders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
+            queue.deal(dealer)
+        }
+        for _ in 0..<threads {
+            DispatchQueue.global().async(group: group) {
+                while let chunk = queue.take() {
+                    let outcome = RankWork.outcome(of: chunk, queries: queries, engine: engine) { integers in
+                        accumulator.integersDone.add(integers, ordering: .relaxed)
+                    }
+                    accumulator.add(outcome, chunk: chunk)
+                }
+            }
+        }
+
+        var sends: [SendRequest<UInt128>] = []
+        var requestSends: [SendRequest<UInt64>] = []
+        if world.rank == 0 {
+            var finishedRanks = 0
+            var incoming = world.size > 1 ? try world.ireceive(capacity: 1, tag: requestTag, as: UInt64.self) : nil
+            while true {
+                while let request = incoming, let message = try request.test() {
+                    if let chunk = queue.takeForRemote() {
+                        sends.append(try world.isend([chunk.lo, chunk.hi], to: message.source, tag: chunkTag))
+                    } else {
+                        sends.append(try world.isend([UInt128](), to: message.source, tag: chunkTag))
+                        finishedRanks += 1
+                    }
+                    incoming = finishedRanks < world.size - 1
+                        ? try world.ireceive(capacity: 1, tag: requestTag, as: UInt64.self) : nil
+                }
+                try progress?.tick(integersDone: accumulator.integersDone.load(ordering: .relaxed))
+                sends.removeAll { (try? $0.test()) == true }
+                let workersDone = group.wait(timeout: .now() + .milliseconds(1)) == .success
+                if workersDone && incoming == nil { break }
+                if workersDone { usleep(500) }  // only other ranks' requests left to serve
+            }
+        } else {
+            var reply: ReceiveRequest<UInt128>?
+            var exhausted = false
+            while true {
+                if let pending = reply, let message = try pending.test() {
+                    reply = nil
+                    if message.values.count == 2 {
+                        queue.push(Query(lo: message.values[0], hi: message.values[1]))
+                    } else {
+                        exhausted = true
+                        queue.finish()
+                    }
+                }
+                if reply == nil && !exhausted && queue.queuedCount < threads {
+                    requestSends.append(try world.isend([UInt64(1)], to: 0, tag: requestTag))
+                    reply = try world.ireceive(capacity: 2, from: 0, tag: chunkTag, as: UInt128.self)
+                }
+                try progress?.tick(integersDone: accumulator.integersDone.load(ordering: .relaxed))
+                requestSends.removeAll { (try? $0.test()) == true }
+                if group.wait(timeout: .now() + .milliseconds(1)) == .success && exhausted { break }
+            }
+        }
+        for send in sends { try send.wait() }
+        for send in requestSends { try send.wait() }
+        let result = accumulator.result()
+        try progress?.finish(integersDone: accumulator.integersDone.load(ordering: .relaxed))
+        return result
+    }
+}
+
+/// The chunks waiting for this rank's worker threads: dealt all at once at rank 0, pushed one by one as
+/// they arrive elsewhere.
+private final class ChunkQueue: Sendable {
+    private struct State {
+        var chunks: [Query] = []
+        var next = 0
+        var finished = false
+    }
+    private let state = Mutex(State())
+
+    /// Rank 0: every chunk of the job, shared by its workers and the ranks it deals to.
+    func deal(_ chunks: [Query]) {
+        state.withLock {
+            $0.chunks = chunks
+            $0.finished = true
+        }
+    }
+
+    func push(_ chunk: Query) { state.withLock { $0.chunks.append(chunk) } }
+    func finish() { state.withLock { $0.finished = true } }
+    var queuedCount: Int { state.withLock { $0.chunks.count - $0.next } }
+
+    /// Rank 0's MPI thread: the next chunk for another rank, or nil when all are dealt.
+    func takeForRemote() -> Query? {
+        state.withLock { state in
+            guard state.next < state.chunks.count else { return nil }
+            state.next += 1
+            return state.chunks[state.next - 1]
+        }
+    }
+
+    /// A worker: the next chunk, waiting while the queue is empty but more may come; nil when all are done.
+    func take() -> Query? {
+        while true {
+            let (chunk, finished) = state.withLock { state -> (Query?, Bool) in
+                guard state.next < state.chunks.count else { return (nil, state.finished) }
+                state.next += 1
+                return (state.chunks[state.next - 1], false)
+            }
+            if let chunk { return chunk }
+            if finished { return nil }
+            usleep(200)
+        }
+    }
+}
+
+/// The sum of the chunks' outcomes on this rank.
+private final class Accumulator: Sendable {
+    let integersDone = Atomic<UInt64>(0)
+    private let state: Mutex<(contributions: [PrimeTally], total: PrimeTally, hull: Query?)>
+
+    init(queryCount: Int) {
+        state = Mutex(([PrimeTally](repeating: .zero, count: queryCount), .zero, nil))
+    }
+
+    func add(_ outcome: RankWork.Outcome, chunk: Query) {
+        state.withLock { state in
+            for i in outcome.contributions.indices { state.contributions[i] += outcome.contributions[i] }
+            state.total += outcome.total
+            state.hull = state.hull.map { Query(lo: Swift.min($0.lo, chunk.lo), hi: Swift.max($0.hi, chunk.hi)) } ?? chunk
+        }
+    }
+
+    func result() -> DynamicSchedule.RankResult {
+        state.withLock {
+            DynamicSchedule.RankResult(outcome: RankWork.Outcome(contributions: $0.contributions, total: $0.total),
+                                       hull: $0.hull ?? Query(lo: 0, hi: 0))
+        }
+    }
+}

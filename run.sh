@@ -105,6 +105,7 @@ set_launcher() {
     # environment.
     launcher=(srun --mpi=pmix)
     [[ -n $ranks ]] && launcher+=(--ntasks "$ranks")
+    say "in Slurm job $SLURM_JOB_ID: launching with srun --mpi=pmix"
     export OMPI_MCA_pml=$pml
     if [[ -n $net ]]; then export OMPI_MCA_btl_tcp_if_include=$net OMPI_MCA_oob_tcp_if_include=$net; fi
     return 0
@@ -116,6 +117,7 @@ set_launcher() {
   [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
   # Inside a Slurm allocation mpirun takes its slots from the allocation.
   [[ -n $ranks ]] && launcher+=(-np "$ranks")
+  [[ $in_allocation == yes ]] && say "in Slurm job $SLURM_JOB_ID: launching with mpirun (no PMIx support in srun here)"
   if [[ $oversubscribe == yes ]] || [[ $in_allocation == no && -z $hostfile && -n $ranks && $ranks -gt $(nproc) ]]; then
     launcher+=(--oversubscribe)
   fi

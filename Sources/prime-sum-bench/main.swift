@@ -170,7 +170,7 @@ struct Benchmark {
         if getuid() == 0 { mpirun.append("--allow-run-as-root") }
         func jobSeconds(ranks: Int, threads: Int) -> Double {
             median((0..<runs).map { _ in
-                let output = runChild("/usr/bin/mpirun", mpirun + ["-np", "\(ranks)", primeSum, "--json", "--threads", "\(threads)", "1e11"])
+                let output = runChild("/usr/bin/mpirun", mpirun + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--threads", "\(threads)", "1e11"])
                 let json = try! JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
                 return json["wallSeconds"] as! Double
             })
@@ -237,7 +237,7 @@ struct Benchmark {
             set style fill solid 0.8
             set key top left
             plot 'times.dat' using 3:xtic(2) title 'PrimeSum sum', '' using 4 title 'primesieve iterator-sum', '' using 5 title 'primesieve count'
-            set title 'Speedup, sum below 10^11'
+            set title 'Speedup, sum below 10^{11}'
             set ylabel 'speedup over 1'
             set xlabel 'ranks or threads'
             set style data linespoints

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stands up a throwaway Slurm of NODES logical nodes on this machine, submits `sbatch run.sh ARGS...` with
-# TASKS tasks, waits for it (bounded), prints the job's output and exits with the job's exit code.
+# TASKS tasks, waits for it (bounded), prints the job's standard output and error on its own, and exits
+# with the job's exit code.
 #
 #   slurm-cluster.sh NODES TASKS -- RUN.SH-ARGS...
 #
@@ -87,7 +88,7 @@ done
 
 # Logical nodes share this machine's hostname, so Open MPI's shared-memory transport must stay off.
 job=$(cd "$project_dir" && OMPI_MCA_btl=self,tcp sbatch --parsable --nodes="$nodes" --ntasks="$tasks" \
-  --output="$dir/job.out" --export=ALL run.sh "$@")
+  --output="$dir/job.out" --error="$dir/job.err" --export=ALL run.sh "$@")
 deadline=$((SECONDS + ${SLURM_TEST_JOB_SECONDS:-240}))
 while [[ -n $(squeue -h -j "$job" 2>/dev/null) ]]; do
   if ((SECONDS > deadline)); then
@@ -98,5 +99,6 @@ while [[ -n $(squeue -h -j "$job" 2>/dev/null) ]]; do
   sleep 0.5
 done
 cat "$dir/job.out"
+cat "$dir/job.err" >&2
 exit_code=$(scontrol show job "$job" 2>/dev/null | sed -n 's/.*ExitCode=\([0-9]*\):.*/\1/p' | head -1)
 exit "${exit_code:-92}"

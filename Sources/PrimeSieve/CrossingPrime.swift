@@ -23,29 +23,3 @@ struct CrossingPrime {
         state = UInt8(Wheel.bit(ofResidue: Int(prime % 30)) * 8 + i)
     }
 }
-
-extension CrossingPrime {
-    /// Crosses the prime's multiples off `bitmap[0..<length]` and moves it on to the next segment.
-    ///
-    /// One pass of the wheel per multiple: clear a bit, step by `q·gap + carry` bytes. Every prime uses this
-    /// loop in the first cut of the engine.
-    @inline(__always)
-    mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int,
-                           states: UnsafePointer<Wheel.CrossingState>) {
-        var i = Int(multipleIndex)
-        guard i < length else {
-            multipleIndex = UInt32(i - length)
-            return
-        }
-        var s = Int(state)
-        let q = Int(quotient)
-        repeat {
-            let wheel = states[s]
-            bitmap[i] &= wheel.clearMask
-            i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
-            s = Int(wheel.next)
-        } while i < length
-        multipleIndex = UInt32(i - length)
-        state = UInt8(s)
-    }
-}

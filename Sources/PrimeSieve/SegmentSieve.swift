@@ -65,13 +65,13 @@ struct SegmentSieve<Source: SievingPrimeSource> {
                     var blockEnd = 0
                     while blockEnd < length {
                         blockEnd = Swift.min(blockEnd + blockBytes, length)
-                        for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd, states: states) }
+                        for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd) }
                     }
                     for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
                 }
                 mediumPrimes.withUnsafeMutableBufferPointer { primes in
                     for j in primes.indices {
-                        primes[j].crossOffUnrolled(bits, until: length, states: states)
+                        primes[j].crossOffUnrolled(bits, until: length)
                         primes[j].multipleIndex &-= UInt32(length)
                     }
                 }

@@ -9,8 +9,7 @@ extension CrossingPrime {
     /// and clear constant bits, and a turn advances exactly `p` bytes. One specialised loop per state keeps the
     /// masks as immediates and the 7 offsets in registers: 8 and-stores and one add per 8 multiples.
     @inline(__always)
-    mutating func crossOffUnrolled(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int,
-                                   states: UnsafePointer<Wheel.CrossingState>) {
+    mutating func crossOffUnrolled(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
         var i = Int(multipleIndex)
         guard i < limit else { return }
         let q = Int(quotient)

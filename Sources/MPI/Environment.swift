@@ -151,13 +151,19 @@ public protocol AbortStatusProviding: Error {
     var abortStatus: Int32 { get }
 }
 
-/// Writes `text` to file descriptor 2 in one `write`, so lines of different ranks do not interleave.
-public func writeToStandardError(_ text: String) {
+/// Writes `text` to standard error in one `write`: under some launchers (MPICH's) a Swift `print` is several
+/// writes, and the lines of different ranks interleave mid-line.
+public func writeToStandardError(_ text: String) { writeAll(text, to: 2) }
+
+/// Writes `text` to standard output in one `write` (see ``writeToStandardError(_:)``).
+public func writeToStandardOutput(_ text: String) { writeAll(text, to: 1) }
+
+private func writeAll(_ text: String, to fileDescriptor: Int32) {
     var text = text
     text.withUTF8 { bytes in
         var offset = 0
         while offset < bytes.count {
-            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written <= 0 { return }
             offset += written
         }

@@ -1,6 +1,6 @@
 /// The two ways rank 0 prints a job's outcome: lines for people, one JSON document for programs.
 public enum Output {
-    /// One line per answer: `sum of primes below 1000000: 37550402023 (78498 primes)`.
+    /// One line per answer, such as `sum of primes below 100: 1060 (25 primes)`.
     public static func humanReadable(_ outcome: JobOutcome) -> String {
         outcome.answers.map { answer in
             let q = answer.query

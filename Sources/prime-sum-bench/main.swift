@@ -1,6 +1,7 @@
 import CPrimesieve
 import Foundation
 import PrimeSieve
+import PrimesieveReference
 
 /// prime-sum-bench: PrimeSum's engine against libprimesieve, measured in the same run.
 ///
@@ -37,7 +38,8 @@ enum Measurement {
         case "primesum":
             result = primeSum(lo, hi, threads: threads)
         case "primesieve-sum":
-            result = primesieveSum(lo, hi)
+            let tally = primesieveTally(from: lo, to: hi)
+            result = "\(tally.count) \(tally.sum)"
         case "primesieve-count":
             result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
         default:
@@ -58,19 +60,6 @@ enum Measurement {
         }
         let total = results.withLock { $0.reduce(.zero, +) }
         return "\(total.count) \(total.sum)"
-    }
-
-    /// Every prime in [lo, hi) through primesieve's iterator, summed one by one.
-    static func primesieveSum(_ lo: UInt128, _ hi: UInt128) -> String {
-        // primesieve counts at most up to 2^64 - 1; the count bounds the iteration near the top.
-        let count = primesieve_count_primes(UInt64(lo), UInt64(hi - 1))
-        var iterator = primesieve_iterator()
-        primesieve_init(&iterator)
-        defer { primesieve_free_iterator(&iterator) }
-        primesieve_jump_to(&iterator, UInt64(lo), UInt64(hi - 1))
-        var sum: UInt128 = 0
-        for _ in 0..<count { sum += UInt128(primesieve_next_prime(&iterator)) }
-        return "\(count) \(sum)"
     }
 
     static func peakResidentKiB() -> Int {

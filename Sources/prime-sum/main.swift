@@ -86,19 +86,6 @@ func parse(_ arguments: [String]) -> Result<PrimeSumCommand, EarlyExit> {
     }
 }
 
-/// Writes `text` to standard output in one `write`.
-func writeToStandardOutput(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-            if written <= 0 { return }
-            offset += written
-        }
-    }
-}
-
 extension String {
     func trimmingCharacters(in set: Character) -> String {
         var result = self

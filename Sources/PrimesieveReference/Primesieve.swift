@@ -1,6 +1,7 @@
 import CPrimesieve
 
-/// libprimesieve as an independent oracle: the count and sum of the primes in [lo, hi), `hi <= 2^64`.
+/// libprimesieve as an independent oracle and yardstick: the count and sum of the primes in [lo, hi),
+/// `hi <= 2^64`, by its iterator (every prime visited and added, on the calling thread).
 public func primesieveTally(from lo: UInt128, to hi: UInt128) -> (count: UInt64, sum: UInt128) {
     guard lo < hi else { return (0, 0) }
     // primesieve counts up to 2^64 - 1 inclusive; the count then bounds the iteration, even at the top.

@@ -1,0 +1,2 @@
+/// The tests reach libprimesieve's oracle through TestSupport.
+@_exported import PrimesieveReference

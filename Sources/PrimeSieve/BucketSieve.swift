@@ -18,10 +18,11 @@ struct BucketSieve {
         var quotient: UInt32
     }
 
-    /// One segment's bucket: the pool blocks holding its entries, the last one filled up to `lastCount`.
+    /// One segment's bucket: its blocks, the last one being filled at `cursor` up to `end`.
     struct Bucket {
-        var blocks: [Int32] = []
-        var lastCount = BlockPool.blockEntries
+        var blocks: [UnsafeMutablePointer<Entry>] = []
+        var cursor: UnsafeMutablePointer<Entry>? = nil
+        var end: UnsafeMutablePointer<Entry>? = nil
     }
 
     private let segmentShift: Int
@@ -52,52 +53,67 @@ struct BucketSieve {
     /// Adds a big prime, placed at its first multiple from the current segment on.
     @inline(__always)
     mutating func add(_ prime: CrossingPrime) {
-        place(index: Int(prime.multipleIndex), state: UInt32(prime.state), quotient: prime.quotient, from: segment)
+        let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
+        let segmentCount = segmentCount, pool = pool
+        buckets.withUnsafeMutableBufferPointer { buckets in
+            Self.place(index: Int(prime.multipleIndex), state: UInt32(prime.state), quotient: prime.quotient,
+                       from: segment, into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
+                       segmentCount: segmentCount, pool: pool)
+        }
     }
 
     @inline(__always)
-    private mutating func place(index: Int, state: UInt32, quotient: UInt32, from segment: Int) {
+    private static func place(index: Int, state: UInt32, quotient: UInt32, from segment: Int,
+                              into buckets: UnsafeMutableBufferPointer<Bucket>, segmentShift: Int, segmentMask: Int,
+                              segmentCount: Int, pool: BlockPool) {
         let targetSegment = segment &+ (index >> segmentShift)
         guard targetSegment < segmentCount else { return }  // past the range: never needed again
-        let slot = targetSegment % buckets.count
-        if buckets[slot].lastCount == BlockPool.blockEntries {
-            buckets[slot].blocks.append(pool.takeBlock())
-            buckets[slot].lastCount = 0
+        let bucket = buckets.baseAddress! + targetSegment % buckets.count
+        if bucket.pointee.cursor == bucket.pointee.end {
+            let block = pool.takeBlock()
+            bucket.pointee.blocks.append(block)
+            bucket.pointee.cursor = block
+            bucket.pointee.end = block + BlockPool.blockEntries
         }
-        let block = pool.block(buckets[slot].blocks[buckets[slot].blocks.count - 1])
-        block[buckets[slot].lastCount] = Entry(indexAndState: UInt32(index & segmentMask) | state << Self.stateShift,
-                                               quotient: quotient)
-        buckets[slot].lastCount &+= 1
+        let cursor = bucket.pointee.cursor!
+        cursor.pointee = Entry(indexAndState: UInt32(index & segmentMask) | state << Self.stateShift, quotient: quotient)
+        bucket.pointee.cursor = cursor + 1
     }
 
     /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]`, moves each prime on,
     /// and advances to the next segment.
     mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int,
                            states: UnsafePointer<Wheel.CrossingState>) {
-        let current = segment % buckets.count
-        let bucket = buckets[current]
-        buckets[current] = Bucket()
+        let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
+        let segmentCount = segmentCount, pool = pool
         let indexMask = (UInt32(1) << Self.stateShift) - 1
-        for (number, blockIndex) in bucket.blocks.enumerated() {
-            let block = pool.block(blockIndex)
-            let count = number == bucket.blocks.count - 1 ? bucket.lastCount : BlockPool.blockEntries
-            for k in 0..<count {
-                let entry = block[k]
-                var i = Int(entry.indexAndState & indexMask)
-                var s = Int(entry.indexAndState >> Self.stateShift)
-                let q = Int(entry.quotient)
-                while i < length {
-                    let wheel = states[s]
-                    bitmap[i] &= wheel.clearMask
-                    i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
-                    s = Int(wheel.next)
+        buckets.withUnsafeMutableBufferPointer { buckets in
+            let current = buckets.baseAddress! + segment % buckets.count
+            let bucket = current.pointee
+            current.pointee = Bucket()
+            for block in bucket.blocks {
+                let end = block == bucket.blocks.last! ? bucket.cursor! : block + BlockPool.blockEntries
+                var entry = block
+                while entry < end {
+                    var i = Int(entry.pointee.indexAndState & indexMask)
+                    var s = Int(entry.pointee.indexAndState >> Self.stateShift)
+                    let q = Int(entry.pointee.quotient)
+                    while i < length {
+                        let wheel = states[s]
+                        bitmap[i] &= wheel.clearMask
+                        i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
+                        s = Int(wheel.next)
+                    }
+                    // (A multiple past a short last segment lies past the range: placing it drops it.)
+                    Self.place(index: i, state: UInt32(s), quotient: entry.pointee.quotient, from: segment,
+                               into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
+                               segmentCount: segmentCount, pool: pool)
+                    entry += 1
                 }
-                // (A multiple past a short last segment lies past the range: placing it drops it.)
-                place(index: i, state: UInt32(s), quotient: entry.quotient, from: segment)
+                pool.returnBlock(block)
             }
-            pool.returnBlock(blockIndex)
         }
-        segment += 1
+        self.segment += 1
     }
 }
 
@@ -108,24 +124,19 @@ final class BlockPool {
     static let blocksPerSlab = 64
 
     private var slabs: [UnsafeMutablePointer<BucketSieve.Entry>] = []
-    private var freeBlocks: [Int32] = []
-    private var blockCount: Int32 = 0
+    private var freeBlocks: [UnsafeMutablePointer<BucketSieve.Entry>] = []
 
     @inline(__always)
-    func block(_ index: Int32) -> UnsafeMutablePointer<BucketSieve.Entry> {
-        slabs[Int(index) / Self.blocksPerSlab] + (Int(index) % Self.blocksPerSlab) * Self.blockEntries
+    func takeBlock() -> UnsafeMutablePointer<BucketSieve.Entry> {
+        if let block = freeBlocks.popLast() { return block }
+        let slab = UnsafeMutablePointer<BucketSieve.Entry>.allocate(capacity: Self.blocksPerSlab * Self.blockEntries)
+        slabs.append(slab)
+        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) { freeBlocks.append(slab + k * Self.blockEntries) }
+        return slab
     }
 
-    func takeBlock() -> Int32 {
-        if let index = freeBlocks.popLast() { return index }
-        if Int(blockCount) == slabs.count * Self.blocksPerSlab {
-            slabs.append(.allocate(capacity: Self.blocksPerSlab * Self.blockEntries))
-        }
-        blockCount += 1
-        return blockCount - 1
-    }
-
-    func returnBlock(_ index: Int32) { freeBlocks.append(index) }
+    @inline(__always)
+    func returnBlock(_ block: UnsafeMutablePointer<BucketSieve.Entry>) { freeBlocks.append(block) }
 
     deinit { for slab in slabs { slab.deallocate() } }
 }

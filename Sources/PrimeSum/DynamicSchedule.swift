@@ -37,10 +37,8 @@ enum DynamicSchedule {
 
         var dealer: [Query] = []
         if world.rank == 0 {
-            let setUp = UInt128(UInt64(Swift.min(span.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
-            let worthwhile = Int(Swift.min((span.hi - span.lo) / Swift.max(64 * setUp, 1 << 20),
-                                           UInt128(world.size * threads * chunksPerThread)))
-            let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: Swift.max(1, worthwhile))
+            let chunkCount = RankWork.worthwhileChunkCount(span, maximum: world.size * threads * chunksPerThread)
+            let borders = engine.equalCostBorders(from: span.lo, to: span.hi, parts: chunkCount)
             dealer = zip(borders, borders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
             queue.deal(dealer)
         }

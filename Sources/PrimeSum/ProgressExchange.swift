@@ -64,7 +64,7 @@ public final class ProgressExchange {
         }
         doneByRank[0] = integersDone
         while let request = receive, let message = try request.test() {
-            record(message)
+            try record(message)
         }
         if now - lastDisplay >= displayInterval && now - start >= 1 {
             lastDisplay = now
@@ -82,7 +82,7 @@ public final class ProgressExchange {
         }
         doneByRank[0] = integersDone
         while let request = receive {
-            record(try request.wait())
+            try record(try request.wait())
             if Environment.wallTime() - lastDisplay >= displayInterval {
                 lastDisplay = Environment.wallTime()
                 display(now: lastDisplay)
@@ -91,10 +91,11 @@ public final class ProgressExchange {
         if displayed && isTerminal { writeToStandardError("\r\u{1B}[K") }
     }
 
-    private func record(_ message: Message<UInt64>) {
+    /// Takes in one rank's count and, while final counts are missing, posts the receive of the next one.
+    private func record(_ message: Message<UInt64>) throws {
         doneByRank[message.source] = Swift.max(doneByRank[message.source], message.values[0])
         if message.values[1] == 1 { finalCount += 1 }
-        receive = finalCount < world.size - 1 ? try? world.ireceive(capacity: 2, tag: Self.tag, as: UInt64.self) : nil
+        receive = finalCount < world.size - 1 ? try world.ireceive(capacity: 2, tag: Self.tag, as: UInt64.self) : nil
     }
 
     private func display(now: Double) {

@@ -26,16 +26,22 @@ struct RankWork {
         var total: PrimeTally
     }
 
+    /// How many chunks `range` is worth cutting into, from 1 to `maximum`. Every chunk generates the sieving
+    /// primes up to sqrt(hi) again, so a chunk shorter than `minimumChunkToSetUpRatio`·sqrt(hi) (or 2^20
+    /// integers) would spend more on set-up than on sieving.
+    static func worthwhileChunkCount(_ range: Query, maximum: Int) -> Int {
+        let setUp = UInt128(UInt64(Swift.min(range.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
+        let chunks = (range.hi - range.lo) / Swift.max(minimumChunkToSetUpRatio * setUp, 1 << 20)
+        return Swift.max(1, Int(Swift.min(chunks, UInt128(maximum))))
+    }
+
     /// Sieves the range on worker threads; the calling thread (the one MPI belongs to) runs `tick` with the
     /// number of integers sieved so far every `tickInterval` seconds until they are done.
     func run(tickInterval: Double = 0.1, tick: (UInt64) throws -> Void) rethrows -> Outcome {
-        // Every chunk generates the sieving primes up to sqrt(hi) again: chunks shorter than a multiple of
-        // that would spend more on set-up than on sieving.
-        let length = range.hi - range.lo
-        let setUp = UInt128(UInt64(Swift.min(range.hi, UInt128(UInt64.max))).squareRootFloorForPlanning())
-        let worthwhileChunks = Int(Swift.min(length / Swift.max(Self.minimumChunkToSetUpRatio * setUp, 1 << 20),
-                                             UInt128(threads * Self.chunksPerThread)))
-        let chunkCount = threads == 1 ? 1 : Swift.max(1, Swift.min(threads, Int(Swift.min(length, UInt128(threads)))), worthwhileChunks)
+        // At least one chunk per thread (while the range has that many integers), more where worthwhile.
+        let chunkCount = threads == 1 ? 1 : Swift.max(
+            Int(Swift.min(range.hi - range.lo, UInt128(threads))),
+            Self.worthwhileChunkCount(range, maximum: threads * Self.chunksPerThread))
         let chunkBorders = engine.equalCostBorders(from: range.lo, to: range.hi, parts: chunkCount)
         var inside = Set<UInt128>(chunkBorders)
         for query in queries {

@@ -40,7 +40,9 @@ struct BasePrimes: SievingPrimeSource {
 struct SievingPrimes: SievingPrimeSource {
     private var sieve: SegmentSieve<BasePrimes>
     private let limit: UInt64
-    private var buffer: [UInt64] = []
+    /// The primes of one segment, read out of its bitmap at once. Segments of the L1 size keep this small:
+    /// at most ~80,000 primes (320 KB); a segment of the main sieve's size would hold a million.
+    private var buffer: [UInt32] = []
     private var position = 0
     private var finished = false
 
@@ -48,7 +50,7 @@ struct SievingPrimes: SievingPrimeSource {
         precondition(limit < 1 << 32)
         self.limit = limit
         let endByte = limit / 30 + 1
-        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: segmentBytes, blockBytes: blockBytes,
+        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: blockBytes, blockBytes: blockBytes,
                              source: BasePrimes(upTo: limit.squareRootFloor()))
     }
 
@@ -58,7 +60,7 @@ struct SievingPrimes: SievingPrimeSource {
             refill()
         }
         position += 1
-        return buffer[position - 1]
+        return UInt64(buffer[position - 1])
     }
 
     private mutating func refill() {
@@ -83,7 +85,7 @@ struct SievingPrimes: SievingPrimeSource {
                     let bit = word.trailingZeroBitCount
                     let prime = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
                     if prime > limit { return }
-                    if prime >= 7 { primes.append(prime) }
+                    if prime >= 7 { primes.append(UInt32(truncatingIfNeeded: prime)) }
                     word &= word - 1
                 }
                 j += 8

@@ -37,10 +37,13 @@ public struct CacheSizes: Sendable {
         for index in 0..<8 {
             let folder = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
             guard let level = read(folder + "level"), let type = read(folder + "type"),
-                  let sizeText = read(folder + "size"), let kib = Int(sizeText.filter(\.isNumber)) else { continue }
-            let bytes = sizeText.hasSuffix("M") ? kib << 20 : kib << 10
-            if level == "1" && type == "Data" { sizes.level1Data = bytes }
-            if level == "2" { sizes.level2 = bytes }
+                  let size = read(folder + "size") else { continue }
+            let digits = size.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            guard !digits.isEmpty else { continue }
+            let number = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            let bytes = size.last == UInt8(ascii: "M") ? number << 20 : number << 10
+            if level == Array("1".utf8) && type == Array("Data".utf8) { sizes.level1Data = bytes }
+            if level == Array("2".utf8) { sizes.level2 = bytes }
         }
         // Powers of two, within reason.
         sizes.level1Data = Swift.min(Swift.max(sizes.level1Data, 16 * 1024), 256 * 1024).powerOfTwoAtMost
@@ -48,13 +51,14 @@ public struct CacheSizes: Sendable {
         return sizes
     }()
 
-    private static func read(_ path: String) -> String? {
+    /// The first line of a sysfs file as bytes, without its line break. (Bytes, not `String`: Character
+    /// properties would page in the standard library's Unicode tables, a megabyte of resident memory.)
+    private static func read(_ path: String) -> [UInt8]? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 64)
         guard fgets(&buffer, 64, file) != nil else { return nil }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(text.filter { !$0.isWhitespace })
+        return buffer.prefix { $0 != 0 && $0 != 10 && $0 != 32 }.map { UInt8(bitPattern: $0) }
     }
 }
 

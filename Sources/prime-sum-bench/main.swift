@@ -52,6 +52,10 @@ enum Measurement {
     /// The engine on `threads` threads, each taking equal-cost chunks (as a rank does).
     static func primeSum(_ lo: UInt128, _ hi: UInt128, threads: Int) -> String {
         let engine = PrimeSieve()
+        if threads == 1 {  // on this thread, as primesieve runs: no worker thread's stack and malloc arena
+            let total = engine.tally(from: lo, to: hi)
+            return "\(total.count) \(total.sum)"
+        }
         let borders = engine.equalCostBorders(from: lo, to: hi, parts: threads)
         let results = Mutex([PrimeTally](repeating: .zero, count: threads))
         DispatchQueue.concurrentPerform(iterations: threads) { t in

@@ -135,6 +135,43 @@ public final class Communicator: @unchecked Sendable {
         }
         return values
     }
+
+    /// Waits for a message from `source` (nil: any) with `tag` (nil: any) without receiving it, and tells
+    /// where it comes from and how big it is (`MPI_Probe`): to receive a message of unknown length.
+    public func probe(from source: Int? = nil, tag: Int32? = nil) throws(MPIError) -> ProbedMessage {
+        var status = MPI_Status()
+        try check(MPI_Probe(source.map(Int32.init) ?? MPI_ANY_SOURCE, tag ?? MPI_ANY_TAG, handle, &status), "MPI_Probe")
+        return ProbedMessage(status: status)
+    }
+
+    /// Like ``probe(from:tag:)`` but returns nil at once when no such message has arrived (`MPI_Iprobe`).
+    public func iprobe(from source: Int? = nil, tag: Int32? = nil) throws(MPIError) -> ProbedMessage? {
+        var status = MPI_Status()
+        var flag: Int32 = 0
+        try check(MPI_Iprobe(source.map(Int32.init) ?? MPI_ANY_SOURCE, tag ?? MPI_ANY_TAG, handle, &flag, &status),
+                  "MPI_Iprobe")
+        return flag != 0 ? ProbedMessage(status: status) : nil
+    }
+}
+
+/// A message that has arrived but is not yet received, as a probe found it.
+public struct ProbedMessage: @unchecked Sendable {
+    private var status: MPI_Status
+
+    init(status: MPI_Status) { self.status = status }
+
+    /// The rank that sent it.
+    public var source: Int { Int(status.MPI_SOURCE) }
+    /// Its tag.
+    public var tag: Int32 { status.MPI_TAG }
+
+    /// How many elements of type `T` it holds (`MPI_Get_count`).
+    public func count<T: MPIElement>(of type: T.Type) throws(MPIError) -> Int {
+        var status = status
+        var count: Int32 = 0
+        try check(MPI_Get_count(&status, T.mpiDatatype.handle, &count), "MPI_Get_count")
+        return Int(count)
+    }
 }
 
 /// `n` as an MPI count, or an `MPI_ERR_COUNT` error past `Int32.max` (Open MPI 4.1 has no large-count calls).

@@ -16,13 +16,17 @@ public enum DistributedPrimeSum {
         public var progressInterval: Double?
         /// How the work is spread over the ranks.
         public var schedule: Schedule
+        /// Whether the job keeps a checkpoint (the same on every rank; rank 0 holds the journal). A
+        /// checkpointed job runs the dynamic schedule, whose chunks are the journal's records.
+        public var checkpointing: Bool
 
         public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil,
-                    schedule: Schedule = .static) {
+                    schedule: Schedule = .static, checkpointing: Bool = false) {
             self.threads = threads
             self.sieve = sieve
             self.progressInterval = progressInterval
             self.schedule = schedule
+            self.checkpointing = checkpointing
         }
     }
 
@@ -37,7 +41,11 @@ public enum DistributedPrimeSum {
     /// Runs `request` across all ranks of `world`. Returns the outcome on rank 0, nil elsewhere.
     ///
     /// The request of rank 0 is authoritative: it is broadcast, so the other ranks' copies are not used.
-    public static func run(_ request: Request, options: Options, on world: Communicator) throws -> JobOutcome? {
+    /// With `options.checkpointing`, rank 0 passes the opened `journal`: the chunks it holds are not computed
+    /// again, and every chunk finished now is appended to it.
+    public static func run(_ request: Request, options: Options, on world: Communicator,
+                           journal: Journal? = nil) throws -> JobOutcome? {
+        precondition(!options.checkpointing || world.rank != 0 || journal != nil, "rank 0 of a checkpointed job needs the journal")
         let start = Environment.wallTime()
         let root = world.root(0)
         let engine = PrimeSieve(configuration: options.sieve)
@@ -48,13 +56,16 @@ public enum DistributedPrimeSum {
         let queries = request.queries
 
         let span = request.span
+        let remaining = journal?.remaining(of: span) ?? [span]
+        let saved = journal?.contributions() ?? [PrimeTally](repeating: .zero, count: queries.count)
         let progress = try options.progressInterval.map {
-            try ProgressExchange(world: world, totalIntegers: span.hi - span.lo, displayInterval: $0)
+            try ProgressExchange(world: world, totalIntegers: remaining.reduce(0) { $0 + $1.hi - $1.lo },
+                                 displayInterval: $0)
         }
         let sieveStart = Environment.wallTime()
         let outcome: RankWork.Outcome
         let myRange: [UInt128]
-        switch options.schedule {
+        switch options.checkpointing ? .dynamic : options.schedule {
         case .static:
             // Rank 0 cuts the span into ranges of equal estimated cost and scatters them, a pair per rank.
             if root.isCallerRoot {
@@ -72,15 +83,21 @@ public enum DistributedPrimeSum {
                 outcome = work.run { _ in }
             }
         case .dynamic:
-            let result = try DynamicSchedule.run(span: span, queries: queries, threads: options.threads,
-                                                 engine: engine, world: world, progress: progress)
+            let chunks = root.isCallerRoot
+                ? DynamicSchedule.chunks(of: remaining, span: span, threads: world.size * options.threads, engine: engine)
+                : []
+            let result = try DynamicSchedule.run(chunks: chunks, queries: queries, threads: options.threads,
+                                                 engine: engine, world: world, progress: progress,
+                                                 recordsChunks: options.checkpointing, journal: journal)
             outcome = result.outcome
             myRange = [result.hull.lo, result.hull.hi]
         }
         let seconds = Environment.wallTime() - sieveStart
 
-        let counts = try root.reduce(outcome.contributions.map(\.count), .sum)
-        let sums = try root.reduce(outcome.contributions.map(\.sum), .sum)
+        // Rank 0 adds what earlier runs saved in the checkpoint to its own share.
+        let contributions = root.isCallerRoot ? zip(outcome.contributions, saved).map { $0 + $1 } : outcome.contributions
+        let counts = try root.reduce(contributions.map(\.count), .sum)
+        let sums = try root.reduce(contributions.map(\.sum), .sum)
         let hosts = try root.gatherv(Array(try Communicator.processorName().utf8))
         let ranges = try root.gather(myRange)
         let primes = try root.gather(outcome.total.count)

@@ -1,11 +1,24 @@
-/// The exit statuses of `prime-sum` (and of `mpirun` running it), documented in the README.
+/// The exit statuses of `prime-sum` (and of `mpirun` or `run.sh` running it), documented in the README's
+/// "When things go wrong". The values follow BSD's sysexits.h.
 public enum ExitStatus {
     /// The answer was printed.
     public static let success: Int32 = 0
     /// The request or the command line was wrong (`EX_USAGE`); nothing was computed.
     public static let usage: Int32 = 64
+    /// The checkpoint file is corrupt, of another request or of another format version (`EX_DATAERR`); it
+    /// was left untouched and nothing was computed.
+    public static let dataError: Int32 = 65
     /// An internal error of the program (`EX_SOFTWARE`).
     public static let internalError: Int32 = 70
+    /// The checkpoint path cannot be opened or created: a directory, a symbolic link, a missing folder, no
+    /// permission (`EX_CANTCREAT`); nothing was computed.
+    public static let cannotCreate: Int32 = 73
+    /// Writing the checkpoint failed mid-run, for example on a full disk (`EX_IOERR`); the job was aborted and
+    /// the journal keeps every chunk saved before, so the same command resumes once the cause is fixed.
+    public static let ioError: Int32 = 74
+    /// The job was interrupted by SIGTERM, SIGINT or SIGUSR1 and its finished chunks are in the checkpoint
+    /// (`EX_TEMPFAIL`): run the same command again to resume.
+    public static let interrupted: Int32 = 75
     /// An MPI call failed (`EX_PROTOCOL`); the job was aborted with `MPI_Abort`.
     public static let mpiFailure: Int32 = 76
 }

@@ -75,20 +75,6 @@ struct RankWork {
         return Outcome(contributions: contributions, total: runningTotals.last!)
     }
 
-    /// Each query's tally inside `range`, sieved on the calling thread.
-    static func outcome(of range: Query, queries: [Query], engine: PrimeSieve,
-                        progress: @escaping (UInt64) -> Void) -> Outcome {
-        var inside: Set<UInt128> = [range.lo, range.hi]
-        for query in queries {
-            for border in [query.lo, query.hi] where range.lo < border && border < range.hi { inside.insert(border) }
-        }
-        let points = inside.sorted()
-        let pieces = range.lo < range.hi
-            ? engine.tallies(from: range.lo, to: range.hi, cutAt: Array(points.dropFirst().dropLast()), progress: progress)
-            : []
-        return outcome(of: range, points: points, pieceTallies: pieces, queries: queries)
-    }
-
     /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads` worker
     /// threads that take the next chunk from a shared counter, while this thread ticks.
     private func tallyChunks(_ chunks: [Query], points: [UInt128], tickInterval: Double,

@@ -14,7 +14,13 @@ struct PrimeSumCommand: ParsableCommand {
             Numbers may be written 1000000, 1_000_000, 1e9, 10^12, 2^64 or 2^64-1; every value must be an exact \
             integer in [0, 2^64]. Run it under mpirun to use several ranks, or directly as a single rank.
 
-            Exit status: 0 success, 64 usage error, 70 internal error, 76 MPI failure.
+            With --checkpoint FILE, rank 0 saves each finished chunk in FILE; SIGTERM, SIGINT or SIGUSR1 then stop \
+            the job resumably, and the same command run again (with any number of ranks or threads) skips the \
+            saved chunks.
+
+            Exit status: 0 success, 64 usage error, 65 checkpoint refused (corrupt, or of another request), \
+            70 internal error, 73 checkpoint path unusable, 74 checkpoint write failed, 75 interrupted \
+            (resumable), 76 MPI failure.
             """)
 
     @Argument(help: ArgumentHelp("N: the sum of the primes below N; or A B: the sum of the primes in [A, B).",
@@ -44,6 +50,9 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between progress reports on standard error for runs longer than a second (default: 1 on a terminal, 10 otherwise; 0: none).", valueName: "seconds"))
     var progress: Double?
 
+    @Option(help: ArgumentHelp("Save each finished chunk in FILE, and skip the chunks FILE already holds: an interrupted job resumes where it stopped. Implies --schedule dynamic.", valueName: "file"))
+    var checkpoint: String?
+
     @Flag(help: "After the answers, print each rank's host, range, primes and seconds, and the load imbalance.")
     var report = false
 
@@ -57,6 +66,7 @@ struct PrimeSumCommand: ParsableCommand {
         if let progress, !(progress >= 0 && progress <= 86400) {
             throw ValidationError("--progress must be a number of seconds from 0 to 86400, not \(progress)")
         }
+        if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file name") }
         if let segmentKiB, !(1...65536).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
             throw ValidationError("--segment-kib must be a power of two from 1 to 65536, not \(segmentKiB)")
         }

@@ -16,10 +16,21 @@ let status = Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpi
     let isRoot = world.rank == 0
     let parsed = parse(arguments)
 
+    if case .success(let command) = parsed, command.checkpoint != nil { Interruption.install() }
+
     var verdict: Int32 = -1  // -1: go on; otherwise the status to exit with
+    var journal: Journal?
     if isRoot {
         switch parsed {
-        case .success: break
+        case .success(let command):
+            if let path = command.checkpoint {
+                do {
+                    journal = try Journal(path: path, request: try command.request())
+                } catch let error as JournalError {
+                    writeToStandardError("\(error)\n")
+                    verdict = error.abortStatus
+                }
+            }
         case .failure(let exit):
             exit.print()
             verdict = exit.status
@@ -30,9 +41,10 @@ let status = Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpi
     guard case .success(let command) = parsed else { throw JobError.malformedBroadcast }
 
     var options = DistributedPrimeSum.Options(threads: command.threads, progressInterval: command.progressInterval,
-                                              schedule: command.schedule)
+                                              schedule: command.schedule, checkpointing: command.checkpoint != nil)
     if let segmentKiB = command.segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
-    guard let outcome = try DistributedPrimeSum.run(try command.request(), options: options, on: world) else {
+    guard let outcome = try DistributedPrimeSum.run(try command.request(), options: options, on: world,
+                                                    journal: journal) else {
         return ExitStatus.success
     }
     if command.json {

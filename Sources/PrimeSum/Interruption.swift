@@ -1,0 +1,56 @@
+import MPI
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The signals that ask a checkpointed job to stop early and resumably: SIGTERM (a scheduler or `kill`),
+/// SIGINT (Ctrl-C) and SIGUSR1 (what Slurm sends before a time limit with `--signal`, and what `mpirun`
+/// forwards to the ranks).
+///
+/// The handler only records the signal; the thread that owns MPI looks at ``received`` between its
+/// messages, so nothing but an atomic store happens inside the handler.
+public enum Interruption {
+    private static let signalNumber = Atomic<Int32>(0)
+
+    /// The signals handled once ``install()`` ran.
+    public static let signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
+
+    /// Replaces the default action (ending the process at once) of ``signals`` with recording them.
+    public static func install() {
+        for signalToHandle in signals {
+            signal(signalToHandle) { Interruption.signalNumber.store($0, ordering: .relaxed) }
+        }
+    }
+
+    /// The last signal received, if any.
+    public static var received: Int32? {
+        let number = signalNumber.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
+
+    /// The usual name of a handled signal.
+    public static func name(of number: Int32) -> String {
+        switch number {
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        case SIGUSR1: "SIGUSR1"
+        default: "signal \(number)"
+        }
+    }
+}
+
+/// The job stopped on a signal; the chunks finished before are in the checkpoint.
+public struct Interrupted: Error, CustomStringConvertible, AbortStatusProviding {
+    public var signal: Int32
+    public var journalPath: String
+    public var savedChunks: Int
+
+    public var description: String {
+        "prime-sum: interrupted by \(Interruption.name(of: signal)); \(savedChunks) finished chunks are saved in "
+            + "'\(journalPath)': run the same command again to resume"
+    }
+
+    public var abortStatus: Int32 { ExitStatus.interrupted }
+}

@@ -2,6 +2,7 @@
 #SBATCH --job-name=prime-sum
 #SBATCH --time=01:00:00
 #SBATCH --output=prime-sum-%j.out
+#SBATCH --signal=B:USR1@60
 # PrimeSum's one entry point.
 #
 #   ./run.sh                      install what is missing, build, run the tutorial batch on every core
@@ -16,15 +17,21 @@
 #   --oversubscribe      allow more ranks than slots (added by itself when more ranks than local cores)
 #   --pml NAME           Open MPI point-to-point layer (default ob1: start-up 330 ms -> 130 ms here)
 #   --net SUBNET|IFACE   keep MPI's TCP traffic on one network, e.g. 10.0.0.0/24 or eth1
+#   --net-timeout SECS   end the job about SECS seconds after a host stops answering (TCP keepalives;
+#                        default: Open MPI's, about 8 minutes); outages shorter than SECS are survived
 #   --time-limit SECS    end the job after SECS seconds (default 86400); exit status 124
 #   --no-build           use the binary already built
 #   -h, --help           this text
 #
 # Under Slurm (sbatch run.sh [OPTIONS] -- ARGS, or inside salloc) it launches on the allocated tasks, with
 # srun --mpi=pmix where the site has it, else mpirun; the #SBATCH lines above are defaults to override.
+# SIGTERM, SIGINT and SIGUSR1 (Slurm's warning before the time limit) are passed to the ranks as SIGUSR1:
+# a job with --checkpoint FILE saves its finished chunks and exits 75; run the same command to resume.
 #
-# Exit status: prime-sum's own (0 success, 64 usage error, 70 internal error, 76 MPI failure),
-# 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed.
+# Exit status: prime-sum's own (0 success, 64 usage error, 65 checkpoint refused, 70 internal error,
+# 73 checkpoint path unusable, 74 checkpoint write failed, 75 interrupted and resumable, 76 MPI failure),
+# 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed,
+# another non-zero status when a rank or host dies (mpirun's own: 137 for a killed rank, 205 for a lost host).
 set -euo pipefail
 
 # sbatch runs a copy of this script from Slurm's spool folder: the project is where the job was submitted.
@@ -97,7 +104,14 @@ build_release() {
 # The launcher command for this user and this launch, in the array launcher.
 launcher=()
 set_launcher() {
-  local ranks=$1 hostfile=$2 oversubscribe=$3 pml=$4 net=$5
+  local ranks=$1 hostfile=$2 oversubscribe=$3 pml=$4 net=$5 net_timeout=$6
+  # Keepalive probes every third of the bound after half of it idle: a silent host is declared lost after
+  # about net_timeout seconds (Open MPI's default: 300 s idle + 9 probes 20 s apart).
+  local keepalive=()
+  if [[ -n $net_timeout ]]; then
+    keepalive=(oob_tcp_keepalive_time $(((net_timeout + 1) / 2)) oob_tcp_keepalive_intvl $(((net_timeout + 5) / 6))
+      oob_tcp_keepalive_probes 3)
+  fi
   local in_allocation=no
   [[ -n ${SLURM_JOB_ID-} && -z $hostfile ]] && in_allocation=yes
   if [[ $in_allocation == yes ]] && command -v srun >/dev/null && srun --mpi=list 2>&1 | grep -q pmix; then
@@ -108,6 +122,8 @@ set_launcher() {
     say "in Slurm job $SLURM_JOB_ID: launching with srun --mpi=pmix"
     export OMPI_MCA_pml=$pml
     if [[ -n $net ]]; then export OMPI_MCA_btl_tcp_if_include=$net OMPI_MCA_oob_tcp_if_include=$net; fi
+    local i
+    for ((i = 0; i < ${#keepalive[@]}; i += 2)); do export "OMPI_MCA_${keepalive[i]}=${keepalive[i + 1]}"; done
     return 0
   fi
   # No binding: Open MPI would pin each rank to one core, and a rank's --threads would then share it.
@@ -115,6 +131,8 @@ set_launcher() {
   ((EUID == 0)) && launcher+=(--allow-run-as-root)
   [[ -n $hostfile ]] && launcher+=(--hostfile "$hostfile")
   [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
+  local i
+  for ((i = 0; i < ${#keepalive[@]}; i += 2)); do launcher+=(--mca "${keepalive[i]}" "${keepalive[i + 1]}"); done
   # Inside a Slurm allocation mpirun takes its slots from the allocation.
   [[ -n $ranks ]] && launcher+=(-np "$ranks")
   [[ $in_allocation == yes ]] && say "in Slurm job $SLURM_JOB_ID: launching with mpirun (no PMIx support in srun here)"
@@ -122,6 +140,57 @@ set_launcher() {
     launcher+=(--oversubscribe)
   fi
   return 0
+}
+
+# Checks that FILE is an Open MPI hostfile: lines of "HOST [slots=N] [max_slots=N]", comments after #.
+check_hostfile() {
+  local file=$1 line number=0 hosts=0
+  while IFS= read -r line || [[ -n $line ]]; do
+    number=$((number + 1))
+    line=${line%%#*}
+    [[ $line =~ ^[[:space:]]*$ ]] && continue
+    if [[ ! $line =~ ^[[:space:]]*[A-Za-z0-9._-]+([[:space:]]+(slots|max_slots|max-slots)=[0-9]+)*[[:space:]]*$ ]]; then
+      usage_error "the hostfile '$file' line $number is not 'HOST [slots=N] [max_slots=N]': '$line'"
+    fi
+    hosts=$((hosts + 1))
+  done <"$file"
+  ((hosts > 0)) || usage_error "the hostfile '$file' lists no hosts"
+}
+
+# The network interface this machine uses to reach the first host of FILE, if it is not loopback.
+route_to_first_host() {
+  local host address device
+  host=$(sed 's/#.*//' "$1" | awk 'NF { print $1; exit }')
+  address=$(getent ahostsv4 "$host" 2>/dev/null | awk '{ print $1; exit }') || return 0
+  [[ -n $address ]] || return 0
+  device=$(ip -o route get "$address" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p')
+  [[ -n $device && $device != lo ]] && printf '%s\n' "$device"
+  return 0
+}
+
+# Runs the job in the background so that this shell can pass SIGTERM, SIGINT and SIGUSR1 on to the ranks as
+# SIGUSR1 (mpirun and srun forward it; SIGTERM to mpirun would kill the ranks a second later). The time limit
+# sends SIGUSR1 too, then SIGKILL 10 seconds later.
+run_job() {
+  local time_limit=$1
+  shift
+  timeout -s USR1 -k 10 "$time_limit" "$@" &
+  local child=$! status=0
+  # shellcheck disable=SC2317  # called by the traps
+  forward() {
+    say "received $1: asking the job to stop (a job with --checkpoint saves its finished chunks)"
+    pkill -USR1 -P "$child" 2>/dev/null || true
+  }
+  trap 'forward SIGTERM' TERM
+  trap 'forward SIGINT' INT
+  trap 'forward SIGUSR1' USR1
+  while true; do
+    status=0
+    wait "$child" || status=$?
+    kill -0 "$child" 2>/dev/null || break
+  done
+  trap - TERM INT USR1
+  return "$status"
 }
 
 run_tests() {
@@ -160,7 +229,7 @@ main() {
     return
   fi
 
-  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes net=
+  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes net= net_timeout=
   local args=()
   while (($#)); do
     case $1 in
@@ -172,6 +241,7 @@ main() {
       --hostfile)
         (($# >= 2)) || usage_error "--hostfile needs a file"
         [[ -f $2 && -r $2 ]] || usage_error "the hostfile '$2' does not exist or cannot be read"
+        check_hostfile "$2"
         hostfile=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
       --oversubscribe) oversubscribe=yes; shift ;;
       --pml)
@@ -181,6 +251,11 @@ main() {
         (($# >= 2)) || usage_error "--net needs a subnet such as 10.0.0.0/24 or an interface such as eth1"
         [[ $2 =~ ^[A-Za-z0-9_.:/-]+$ ]] || usage_error "--net takes a subnet or an interface name, not '$2'"
         net=$2; shift 2 ;;
+      --net-timeout)
+        (($# >= 2)) || usage_error "--net-timeout needs a number of seconds"
+        [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 2 && 10#$2 <= 86400)) ||
+          usage_error "the network timeout must be a number of seconds from 2 to 86400, not '$2'"
+        net_timeout=$((10#$2)); shift 2 ;;
       --time-limit)
         (($# >= 2)) || usage_error "--time-limit needs a number of seconds"
         [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 1)) || usage_error "the time limit must be a positive number of seconds, not '$2'"
@@ -198,11 +273,15 @@ main() {
   [[ $build == yes ]] && build_release
   [[ -x $binary ]] || { say "no binary at $binary; run without --no-build"; exit 69; }
 
-  set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net"
+  if [[ -n $hostfile && -z $net ]]; then
+    net=$(route_to_first_host "$hostfile")
+    [[ -n $net ]] && say "keeping MPI's TCP traffic on $net, the route to the first host (--net overrides)"
+  fi
+  set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net" "$net_timeout"
   # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal.
   [[ -t 2 ]] && export PRIMESUM_STDERR_IS_TERMINAL=1
   local status=0
-  timeout -k 10 "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" || status=$?
+  run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" || status=$?
   ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"
   return "$status"
 }

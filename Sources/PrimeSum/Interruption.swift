@@ -18,10 +18,16 @@ public enum Interruption {
     public static let signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
 
     /// Replaces the default action (ending the process at once) of ``signals`` with recording them.
+    /// They are also unblocked in the calling thread (and the threads it starts later), in case the launcher
+    /// passed on a mask that blocks them.
     public static func install() {
+        var set = sigset_t()
+        sigemptyset(&set)
         for signalToHandle in signals {
             signal(signalToHandle) { Interruption.signalNumber.store($0, ordering: .relaxed) }
+            sigaddset(&set, signalToHandle)
         }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The last signal received, if any.

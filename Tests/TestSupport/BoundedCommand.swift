@@ -39,37 +39,18 @@ public enum BoundedCommand {
     /// this process: an `mpirun` that inherits them exits 1 silently.
     public static func run(_ executable: String, _ arguments: [String], timeLimit: Int = 180,
                            environment extra: [String: String] = [:]) throws -> CommandResult {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("primesum-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        try start(executable, arguments, timeLimit: timeLimit, environment: extra).wait()
+    }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", "\(timeLimit)", executable] + arguments
+    /// Starts `executable` like ``run(_:_:timeLimit:environment:)`` without waiting for it.
+    public static func start(_ executable: String, _ arguments: [String], timeLimit: Int = 180,
+                             environment extra: [String: String] = [:]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("OMPI_") && !$0.key.hasPrefix("PMIX_")
         }
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment.merge(extra) { $1 }
-        process.environment = environment
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let start = Date()
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return CommandResult(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-            seconds: Date().timeIntervalSince(start))
+        return try RunningCommand(["-k", "5", "\(timeLimit)", executable] + arguments, environment: environment)
     }
 
     /// The `mpirun` flags the tests use (as run.sh's): quiet, unbound, ob1, oversubscription allowed, root
@@ -85,8 +66,104 @@ public enum BoundedCommand {
         try run("/usr/bin/mpirun", mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
     }
 
+    /// Starts the built product `name` under `mpirun -np ranks`, bounded, without waiting for it.
+    public static func startMPIRun(ranks: Int, _ name: String, _ arguments: [String],
+                                   timeLimit: Int = 180) throws -> RunningCommand {
+        try start("/usr/bin/mpirun", mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
+    }
+
     /// Runs the project's `run.sh`, bounded.
     public static func runScript(_ arguments: [String], timeLimit: Int = 180) throws -> CommandResult {
         try run(projectFolder.appendingPathComponent("run.sh").path, arguments, timeLimit: timeLimit)
+    }
+
+    /// Starts the project's `run.sh`, bounded, without waiting for it.
+    public static func startScript(_ arguments: [String], timeLimit: Int = 180) throws -> RunningCommand {
+        try start(projectFolder.appendingPathComponent("run.sh").path, arguments, timeLimit: timeLimit)
+    }
+
+    /// The process IDs whose command line contains `text` (`pgrep -f`).
+    public static func processes(matching text: String) -> [Int32] {
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        pgrep.arguments = ["-f", "--", text]
+        let pipe = Pipe()
+        pgrep.standardOutput = pipe
+        guard (try? pgrep.run()) != nil else { return [] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        pgrep.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    /// Polls `condition` every 0.1 s for up to `seconds`; returns whether it became true.
+    public static func poll(for seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(100_000)
+        }
+        return condition()
+    }
+}
+
+/// A child started by ``BoundedCommand/start(_:_:timeLimit:environment:)``: `timeout -k 5 LIMIT program…`.
+public final class RunningCommand {
+    private let process = Process()
+    private let folder: URL
+    private let out: FileHandle, err: FileHandle
+    private let started = Date()
+
+    init(_ timeoutArguments: [String], environment: [String: String]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("primesum-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("stdout").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr").path, contents: nil)
+        out = try FileHandle(forWritingTo: folder.appendingPathComponent("stdout"))
+        err = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr"))
+        // The test runner starts children from Dispatch threads, which block nearly every signal, and a child
+        // inherits that mask: SIGTERM would never reach it. perl (always on Debian) clears the mask, then
+        // becomes `timeout`.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+        process.arguments = ["-e", "use POSIX; sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die; exec { $ARGV[0] } @ARGV or die",
+                             "/usr/bin/timeout"] + timeoutArguments
+        process.environment = environment
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// The process ID of the program itself (the child of `timeout`), once it is running.
+    public var programID: Int32? {
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        pgrep.arguments = ["-P", "\(process.processIdentifier)"]
+        let pipe = Pipe()
+        pgrep.standardOutput = pipe
+        guard (try? pgrep.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        pgrep.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }.first
+    }
+
+    /// Sends `signal` to the program (not to `timeout`).
+    public func signal(_ signal: Int32) {
+        if let id = programID { kill(id, signal) }
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits for the child to end and returns what it left.
+    public func wait() throws -> CommandResult {
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return CommandResult(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: try Data(contentsOf: folder.appendingPathComponent("stdout")), as: UTF8.self),
+            standardError: String(decoding: try Data(contentsOf: folder.appendingPathComponent("stderr")), as: UTF8.self),
+            seconds: Date().timeIntervalSince(started))
     }
 }

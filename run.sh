@@ -34,6 +34,10 @@
 # another non-zero status when a rank or host dies (mpirun's own: 137 for a killed rank, 205 for a lost host).
 set -euo pipefail
 
+# Slurm's warning (--signal=B:USR1@…) may come before the job is even launched: note it rather than die.
+early_signal=
+trap 'early_signal=SIGUSR1' USR1
+
 # sbatch runs a copy of this script from Slurm's spool folder: the project is where the job was submitted.
 if [[ -n ${SLURM_JOB_ID-} && -f ${SLURM_SUBMIT_DIR-}/run.sh && -f ${SLURM_SUBMIT_DIR-}/Package.swift ]]; then
   project_dir=$SLURM_SUBMIT_DIR
@@ -174,6 +178,10 @@ route_to_first_host() {
 run_job() {
   local time_limit=$1
   shift
+  if [[ -n $early_signal ]]; then
+    say "received $early_signal before the job started; nothing was computed: run the same command again"
+    return 75
+  fi
   timeout -s USR1 -k 10 "$time_limit" "$@" &
   local child=$! status=0
   # shellcheck disable=SC2317  # called by the traps
@@ -184,6 +192,8 @@ run_job() {
   trap 'forward SIGTERM' TERM
   trap 'forward SIGINT' INT
   trap 'forward SIGUSR1' USR1
+  # A signal that came between the check above and these traps.
+  [[ -n $early_signal ]] && forward "$early_signal"
   while true; do
     status=0
     wait "$child" || status=$?

@@ -3,6 +3,9 @@
 #
 #   netns-cluster.sh HOSTS -- RUN.SH-ARGS...
 #
+# With PRIMESUM_TEST_LINK_DOWN=HOST:SECONDS, host HOST's link goes down SECONDS after the job starts, and
+# stays down.
+#
 # Host i is the namespace <id>h<i>, address 10.<x>.<y>.i on a bridge that exists only inside the namespaces
 # (nothing is configured in the root namespace; no packet leaves the machine), hostname h<i> in its own UTS
 # namespace. Open MPI reaches the hosts through an rsh agent that enters their namespaces (instead of ssh),
@@ -26,6 +29,7 @@ cleanup() {
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
+  [[ -n ${link_cutter-} ]] && kill "$link_cutter" 2>/dev/null || true
   ip netns del "${id}br" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -59,5 +63,9 @@ chmod +x "$work/agent"
 export OMPI_MCA_plm_rsh_agent="$work/agent"
 export OMPI_MCA_plm_rsh_no_tree_spawn=1
 export OMPI_MCA_btl=tcp,self
+if [[ -n ${PRIMESUM_TEST_LINK_DOWN-} ]]; then
+  (sleep "${PRIMESUM_TEST_LINK_DOWN#*:}" && ip -n "${id}br" link set "v${PRIMESUM_TEST_LINK_DOWN%%:*}" down) &
+  link_cutter=$!
+fi
 ip netns exec "${id}h1" unshare --uts sh -c 'hostname h1; exec "$@"' sh \
   "$project_dir/run.sh" --no-build --hostfile "$work/hostfile" --net "$subnet" "$@"

@@ -86,19 +86,36 @@ until [[ $(sinfo -h -o '%t' 2>/dev/null | sort -u | tr -d '\n') == idle ]]; do
   sleep 0.3
 done
 
-# Logical nodes share this machine's hostname, so Open MPI's shared-memory transport must stay off.
-job=$(cd "$project_dir" && OMPI_MCA_btl=self,tcp sbatch --parsable --nodes="$nodes" --ntasks="$tasks" \
-  --output="$dir/job.out" --error="$dir/job.err" --export=ALL run.sh "$@")
-deadline=$((SECONDS + ${SLURM_TEST_JOB_SECONDS:-240}))
-while [[ -n $(squeue -h -j "$job" 2>/dev/null) ]]; do
-  if ((SECONDS > deadline)); then
-    echo "slurm-cluster.sh: job $job did not finish in time" >&2
-    scancel "$job" || true
-    exit 91
-  fi
-  sleep 0.5
-done
-cat "$dir/job.out"
-cat "$dir/job.err" >&2
-exit_code=$(scontrol show job "$job" 2>/dev/null | sed -n 's/.*ExitCode=\([0-9]*\):.*/\1/p' | head -1)
-exit "${exit_code:-92}"
+# Submits run.sh "$@" with extra sbatch options (words of $1), waits (bounded), prints its output and sets
+# exit_code to the job's exit code.
+submit() {
+  local extra=$1 job deadline
+  shift
+  # Logical nodes share this machine's hostname, so Open MPI's shared-memory transport must stay off.
+  # shellcheck disable=SC2086  # extra holds several words
+  job=$(cd "$project_dir" && OMPI_MCA_btl=self,tcp sbatch --parsable --nodes="$nodes" --ntasks="$tasks" $extra \
+    --output="$dir/job.out" --error="$dir/job.err" --export=ALL run.sh "$@")
+  deadline=$((SECONDS + ${SLURM_TEST_JOB_SECONDS:-240}))
+  while [[ -n $(squeue -h -j "$job" 2>/dev/null) ]]; do
+    if ((SECONDS > deadline)); then
+      echo "slurm-cluster.sh: job $job did not finish in time" >&2
+      scancel "$job" || true
+      exit 91
+    fi
+    sleep 0.5
+  done
+  cat "$dir/job.out"
+  cat "$dir/job.err" >&2
+  exit_code=$(scontrol show job "$job" 2>/dev/null | sed -n 's/.*ExitCode=\([0-9]*\):.*/\1/p' | head -1)
+  exit_code=${exit_code:-92}
+}
+
+# SLURM_TEST_FIRST_SBATCH: sbatch options of a first submission (a short --time, say), after which the job is
+# submitted again without them, as a user resubmits an interrupted job; its exit code is printed first.
+if [[ -n ${SLURM_TEST_FIRST_SBATCH-} ]]; then
+  submit "$SLURM_TEST_FIRST_SBATCH" "$@"
+  echo "slurm-cluster.sh: first job exit code $exit_code" >&2
+  echo "=== resubmitted ===" >&2
+fi
+submit "" "$@"
+exit "$exit_code"

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -9,7 +10,8 @@ import TestSupport
         ["2^64+1"], ["18446744073709551617"], ["1e20"], ["10^1000"], ["20", "10"], ["--batch", "1:10:0"],
         ["--batch", "1:10:-1"], ["--batch", "10:10:1"], ["--batch", "10:1:1"], ["--batch", "1:10"],
         ["--batch", "1:1e7:1"], ["--bogus"], ["5", "--bogus"], ["1", "2", "3"], [], ["--threads", "0", "5"],
-        ["--threads", "100000", "5"], ["5", "--batch", "1:2:1"], ["1__000"], ["_1"],
+        ["--threads", "100000", "5"], ["--threads", "9999999999999999999999", "5"], ["--checkpoint", "", "5"],
+        ["--checkpoint"], ["5", "--batch", "1:2:1"], ["1__000"], ["_1"],
     ]
 
     @Test("at 2 ranks: one sentence from rank 0, status 64, empty stdout", arguments: badRequests)
@@ -29,6 +31,9 @@ import TestSupport
         (["-n", "two"], "positive integer"),
         (["--frobnicate"], "unknown option"),
         (["--time-limit", "-1"], "time limit"),
+        (["--net-timeout", "1"], "network timeout"),
+        (["--net-timeout", "ten"], "network timeout"),
+        (["--net", "eth0; reboot"], "--net takes"),
     ]
 
     @Test("run.sh refuses a bad launch with one sentence and status 64", arguments: badLaunches)
@@ -38,6 +43,37 @@ import TestSupport
         #expect(result.errorLines.count == 1, "\(launch.arguments): \(result.standardError)")
         #expect(result.standardError.contains(launch.says))
         #expect(result.standardOutput.isEmpty)
+    }
+
+    static let badHostfiles: [(contents: String, says: String)] = [
+        ("h1 slots=two\n", "line 1"),
+        ("h1 slots=2\nh2 slots=2 gpus\n", "line 2"),
+        ("h1;reboot\n", "line 1"),
+        ("", "lists no hosts"),
+        ("# only a comment\n\n", "lists no hosts"),
+        ("h1 slots=-1\n", "line 1"),
+    ]
+
+    @Test("run.sh refuses a malformed hostfile with one sentence naming the line, status 64", arguments: badHostfiles)
+    func badHostfile(hostfile: (contents: String, says: String)) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostfile-\(UUID().uuidString)").path
+        try hostfile.contents.write(toFile: path, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try BoundedCommand.runScript(["--no-build", "--hostfile", path], timeLimit: 60)
+        #expect(result.status == 64, "\(hostfile.contents): \(result.standardError)")
+        #expect(result.errorLines.count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains(hostfile.says), "\(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("arguments with spaces, quotes, semicolons and $( ) reach prime-sum through run.sh literally")
+    func literalArguments() throws {
+        let hostile = #"it's "quoted"; $(echo injected) `echo x` *"#
+        let result = try BoundedCommand.runScript(["--no-build", "-n", "1", "--", hostile], timeLimit: 60)
+        #expect(result.status == 64)
+        #expect(result.errorLines.count == 1)
+        #expect(result.standardError.contains("'\(hostile)' is not a number"), "\(result.standardError)")
+        #expect(!result.standardOutput.contains("injected"))
     }
 
     @Test("run.sh passes a bad request through to prime-sum's status 64, once")
@@ -54,5 +90,16 @@ import TestSupport
         let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--help"], timeLimit: 60)
         #expect(result.status == 0)
         #expect(result.standardOutput.components(separatedBy: "USAGE:").count == 2)
+    }
+}
+
+/// The number parser under libFuzzer with AddressSanitizer (Tests/Fuzz/fuzz-number-syntax.sh).
+@Suite struct FuzzTests {
+    @Test("the number parser survives 30 seconds of libFuzzer: no crash, accepted numbers read back")
+    func numberSyntax() throws {
+        let script = BoundedCommand.projectFolder.appendingPathComponent("Tests/Fuzz/fuzz-number-syntax.sh").path
+        let result = try BoundedCommand.run(script, ["30"], timeLimit: 400)
+        #expect(result.status == 0, "\(result.standardError.suffix(3000))")
+        #expect(result.standardError.contains("Done "), "libFuzzer did not finish its run")
     }
 }

@@ -45,4 +45,37 @@ import TestSupport
         let localSums = local.standardOutput.split(separator: "\n").map { $0.split(separator: " ")[5] }
         #expect(sums.count == 20 && sums.map { Substring($0) } == localSums)
     }
+
+    @Test("a host's link going down mid-run ends the job within --net-timeout (plus start-up), nothing left",
+          .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
+    func linkDown() throws {
+        let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
+                                            ["3", "--", "--net-timeout", "6", "--", "--quiet", "1e13"], timeLimit: 120,
+                                            environment: ["PRIMESUM_TEST_LINK_DOWN": "3:4"])
+        #expect(result.status != 0 && result.status != 124, "status \(result.status): \(result.standardError)")
+        // 4 s until the link goes down, about 6 s to notice, a few to tear down.
+        #expect(result.seconds < 25, "the job took \(result.seconds) s to end")
+        #expect(result.standardOutput.isEmpty)
+        #expect(BoundedCommand.processes(matching: "prime-sum --quiet 1e13").isEmpty, "processes left behind")
+    }
+
+    @Test("a Slurm job past its 1-minute limit saves its chunks and exits 75; resubmitted, it finishes exactly",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func slurmTimeLimit() throws {
+        let folder = try CheckpointTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("journal").path
+        // 2^64 - 6e10 .. 2^64: about 70 s of work on 2 cores, more than the first job gets before Slurm's
+        // warning (10-40 s after it starts: the warning may come up to 30 s early) or its time limit.
+        let range = ["2^64-6e10", "2^64"]
+        let result = try BoundedCommand.run(
+            Self.script("slurm-cluster.sh"),
+            ["1", "2", "--", "--no-build", "--", "--quiet", "--checkpoint", journal] + range, timeLimit: 600,
+            environment: ["SLURM_TEST_FIRST_SBATCH": "--time=1 --signal=B:USR1@50", "SLURM_TEST_JOB_SECONDS": "240"])
+        #expect(result.standardError.contains("first job exit code 75"), "\(result.standardError)")
+        #expect(result.standardError.contains("run the same command again to resume"))
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "sum of primes in [18446744001709551616, 18446744073709551616): "
+                + "\(KnownAnswers.top8e10.sum) (\(KnownAnswers.top8e10.count) primes)\n")
+    }
 }

@@ -112,28 +112,91 @@ public final class Communicator: @unchecked Sendable {
     // MARK: Point to point
 
     /// Sends `values` to `destination` with `tag`, returning when the buffer may be reused (`MPI_Send`).
+    /// Messages longer than `Int32.max` elements travel as one element of a derived datatype.
     public func send<T: MPIElement>(_ values: [T], to destination: Int, tag: Int32) throws(MPIError) {
-        let count = try mpiCount(values.count)
-        try values.withUnsafeBufferPointer { (buffer) throws(MPIError) in
-            try check(MPI_Send(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag, handle),
-                      "MPI_Send")
+        try values.withUnsafeBufferPointer { (buffer) throws(MPIError) in try send(buffer, to: destination, tag: tag) }
+    }
+
+    /// Sends the values of `buffer` (`MPI_Send`): no copy, no allocation.
+    public func send<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) {
+        checkRank(destination, "destination")
+        try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try check(MPI_Send(buffer.baseAddress, count, datatype, Int32(destination), tag, handle), "MPI_Send")
         }
     }
 
-    /// Receives up to `capacity` values from `source` with `tag` (`MPI_Recv`); returns those that arrived.
-    public func receive<T: MPIElement>(
-        capacity: Int, from source: Int, tag: Int32, as type: T.Type = T.self
-    ) throws(MPIError) -> [T] {
-        let count = try mpiCount(capacity)
-        var status = MPI_Status()
-        var received: Int32 = 0
-        let values = try [T](unsafeUninitializedCapacity: capacity) { (buffer, initialized) throws(MPIError) in
-            try check(MPI_Recv(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(source), tag, handle, &status),
-                      "MPI_Recv")
-            try check(MPI_Get_count(&status, T.mpiDatatype.handle, &received), "MPI_Get_count")
-            initialized = Int(received)
+    /// Sends one value (`MPI_Send`).
+    public func send<T: MPIElement>(_ value: T, to destination: Int, tag: Int32) throws(MPIError) {
+        try withUnsafePointer(to: value) { (pointer) throws(MPIError) in
+            try send(UnsafeBufferPointer(start: pointer, count: 1), to: destination, tag: tag)
         }
-        return values
+    }
+
+    /// Receives up to `capacity` values from `source` (nil: any source) with `tag` (nil: any tag)
+    /// (`MPI_Recv`); returns them with their sender and tag.
+    public func receive<T: MPIElement>(
+        capacity: Int, from source: Int? = nil, tag: Int32? = nil, as type: T.Type = T.self
+    ) throws(MPIError) -> Message<T> {
+        precondition(capacity >= 0, "a receive of capacity \(capacity)")
+        var status = ReceiveStatus(source: 0, tag: 0, count: 0)
+        let values = try [T](unsafeUninitializedCapacity: capacity) { (buffer, initialized) throws(MPIError) in
+            status = try receive(into: buffer, from: source, tag: tag)
+            initialized = status.count
+        }
+        return Message(values: values, source: status.source, tag: status.tag)
+    }
+
+    /// Receives into `buffer` (`MPI_Recv`): no allocation. The message may be shorter than the buffer; one
+    /// longer than `Int32.max` elements must fill it exactly.
+    @discardableResult
+    public func receive<T: MPIElement>(
+        into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil, tag: Int32? = nil
+    ) throws(MPIError) -> ReceiveStatus {
+        if let source { checkRank(source, "source") }
+        var status = MPI_Status()
+        try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try check(MPI_Recv(buffer.baseAddress, count, datatype, Int32(source ?? Int(MPI_ANY_SOURCE)),
+                               tag ?? MPI_ANY_TAG, handle, &status), "MPI_Recv")
+        }
+        let count = buffer.count > Int(Int32.max) ? buffer.count : try ReceiveStatus.count(of: status, as: T.self)
+        return ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: count)
+    }
+
+    /// Receives into the elements of `values` (`MPI_Recv`), which keeps its length; returns how many arrived.
+    @discardableResult
+    public func receive<T: MPIElement>(into values: inout [T], from source: Int? = nil,
+                                       tag: Int32? = nil) throws(MPIError) -> ReceiveStatus {
+        try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in
+            try receive(into: buffer, from: source, tag: tag)
+        }
+    }
+
+    /// Sends `values` to `destination` and receives up to `capacity` values from `source` in one call that
+    /// cannot deadlock against its partner's (`MPI_Sendrecv`): the step of a ring or a halo exchange.
+    public func sendReceive<T: MPIElement>(
+        _ values: [T], to destination: Int, sendTag: Int32,
+        capacity: Int, from source: Int? = nil, receiveTag: Int32? = nil
+    ) throws(MPIError) -> Message<T> {
+        checkRank(destination, "destination")
+        if let source { checkRank(source, "source") }
+        let sendCount = try mpiCount(values.count), receiveCount = try mpiCount(capacity)
+        var status = MPI_Status()
+        let received = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: capacity) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Sendrecv(send.baseAddress, sendCount, T.mpiDatatype.handle, Int32(destination), sendTag,
+                                       receive.baseAddress, receiveCount, T.mpiDatatype.handle,
+                                       Int32(source ?? Int(MPI_ANY_SOURCE)), receiveTag ?? MPI_ANY_TAG, handle, &status),
+                          "MPI_Sendrecv")
+                initialized = try ReceiveStatus.count(of: status, as: T.self)
+            }
+        }
+        return Message(values: received, source: Int(status.MPI_SOURCE), tag: status.MPI_TAG)
+    }
+
+    /// Traps on a rank outside the communicator: a programmer error, caught before it reaches MPI.
+    @inline(__always)
+    func checkRank(_ rank: Int, _ role: @autoclosure () -> String) {
+        precondition(rank >= 0 && rank < size, "\(role()) rank \(rank) is not in a communicator of size \(size)")
     }
 
     /// Waits for a message from `source` (nil: any) with `tag` (nil: any) without receiving it, and tells
@@ -154,6 +217,25 @@ public final class Communicator: @unchecked Sendable {
     }
 }
 
+/// Where a received message came from and how many elements it held.
+public struct ReceiveStatus: Sendable, Equatable {
+    /// The rank that sent it.
+    public var source: Int
+    /// Its tag.
+    public var tag: Int32
+    /// The number of elements received.
+    public var count: Int
+
+    /// The element count of `status` (`MPI_Get_count`).
+    static func count<T: MPIElement>(of status: MPI_Status, as type: T.Type) throws(MPIError) -> Int {
+        var status = status
+        var count: Int32 = 0
+        try check(MPI_Get_count(&status, T.mpiDatatype.handle, &count), "MPI_Get_count")
+        guard count != MPI_UNDEFINED else { throw MPIError(code: MPI_ERR_TYPE, function: "MPI_Get_count (not whole \(T.self) values)") }
+        return Int(count)
+    }
+}
+
 /// A message that has arrived but is not yet received, as a probe found it.
 public struct ProbedMessage: @unchecked Sendable {
     private var status: MPI_Status
@@ -165,12 +247,10 @@ public struct ProbedMessage: @unchecked Sendable {
     /// Its tag.
     public var tag: Int32 { status.MPI_TAG }
 
-    /// How many elements of type `T` it holds (`MPI_Get_count`).
+    /// How many elements of type `T` it holds (`MPI_Get_count`). Throws `MPI_ERR_TYPE` when its size is not
+    /// a whole number of `T`s (a message of another type).
     public func count<T: MPIElement>(of type: T.Type) throws(MPIError) -> Int {
-        var status = status
-        var count: Int32 = 0
-        try check(MPI_Get_count(&status, T.mpiDatatype.handle, &count), "MPI_Get_count")
-        return Int(count)
+        try ReceiveStatus.count(of: status, as: T.self)
     }
 }
 

@@ -11,8 +11,8 @@ public struct Message<T: MPIElement> {
 /// completes, so no caller can free or change them too early; dropping an incomplete request waits for it.
 public final class SendRequest<T: MPIElement> {
     private let buffer: UnsafeMutableBufferPointer<T>
-    private var request: MPI_Request?
-    private var isComplete = false
+    fileprivate var request: MPI_Request?
+    fileprivate var isComplete = false
 
     init(values: [T], destination: Int, tag: Int32, communicator: Communicator) throws(MPIError) {
         buffer = .allocate(capacity: Swift.max(values.count, 1))
@@ -55,8 +55,8 @@ public final class SendRequest<T: MPIElement> {
 /// Dropping an incomplete request cancels it (`MPI_Cancel`) and waits for the cancellation.
 public final class ReceiveRequest<T: MPIElement> {
     private let buffer: UnsafeMutableBufferPointer<T>
-    private var request: MPI_Request?
-    private var isComplete = false
+    fileprivate var request: MPI_Request?
+    fileprivate var isComplete = false
 
     init(capacity: Int, source: Int?, tag: Int32?, communicator: Communicator) throws(MPIError) {
         buffer = .allocate(capacity: Swift.max(capacity, 1))
@@ -89,7 +89,7 @@ public final class ReceiveRequest<T: MPIElement> {
         return try complete(status)
     }
 
-    private func complete(_ status: MPI_Status) throws(MPIError) -> Message<T> {
+    fileprivate func complete(_ status: MPI_Status) throws(MPIError) -> Message<T> {
         isComplete = true
         var status = status
         var count: Int32 = 0
@@ -117,5 +117,28 @@ extension Communicator {
     public func ireceive<T: MPIElement>(capacity: Int, from source: Int? = nil, tag: Int32? = nil,
                                        as type: T.Type = T.self) throws(MPIError) -> ReceiveRequest<T> {
         try ReceiveRequest(capacity: capacity, source: source, tag: tag, communicator: self)
+    }
+}
+
+extension SendRequest {
+    /// Waits until every send of `requests` has completed (`MPI_Waitall`).
+    public static func waitAll(_ requests: [SendRequest<T>]) throws(MPIError) {
+        let pending = requests.filter { !$0.isComplete }
+        var handles = pending.map(\.request)
+        try check(MPI_Waitall(Int32(handles.count), &handles, cmpi_statuses_ignore()), "MPI_Waitall")
+        for request in pending { request.isComplete = true }
+    }
+}
+
+extension ReceiveRequest {
+    /// Waits until every receive of `requests` has completed (`MPI_Waitall`) and returns their messages in
+    /// the same order.
+    /// - Precondition: no message of `requests` was taken yet.
+    public static func waitAll(_ requests: [ReceiveRequest<T>]) throws(MPIError) -> [Message<T>] {
+        precondition(requests.allSatisfy { !$0.isComplete }, "a message was already taken")
+        var handles = requests.map(\.request)
+        var statuses = [MPI_Status](repeating: MPI_Status(), count: requests.count)
+        try check(MPI_Waitall(Int32(handles.count), &handles, &statuses), "MPI_Waitall")
+        return try zip(requests, statuses).map { (pair) throws(MPIError) in try pair.0.complete(pair.1) }
     }
 }

@@ -8,8 +8,13 @@ import CMPI
 /// for `UInt128`.
 public struct ReductionOperation<T: MPIElement>: @unchecked Sendable {
     let handle: MPI_Op
+    /// What keeps a user-defined operation alive while a copy of it exists.
+    private let owner: AnyObject?
 
-    init(_ handle: MPI_Op) { self.handle = handle }
+    init(_ handle: MPI_Op, owner: AnyObject? = nil) {
+        self.handle = handle
+        self.owner = owner
+    }
 }
 
 /// The built-in numeric types MPI's predefined arithmetic operations apply to.

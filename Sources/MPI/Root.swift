@@ -23,16 +23,18 @@ public struct Root: Sendable {
     }
 
     /// Overwrites `values` on every process with the root's array, whatever its length elsewhere: the length
-    /// goes first, then the elements (two `MPI_Bcast`).
+    /// goes first, then the elements (two `MPI_Bcast`). Arrays longer than `Int32.max` elements travel as one
+    /// element of a derived datatype.
     public func broadcast<T: MPIElement>(_ values: inout [T]) throws(MPIError) {
         var count = Int64(values.count)
         try broadcast(&count)
         if !isCallerRoot {
             values = [T](unsafeUninitializedCapacity: Int(count)) { _, initialized in initialized = Int(count) }
         }
-        let mpiCount = try mpiCount(Int(count))
         try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in
-            try check(MPI_Bcast(buffer.baseAddress, mpiCount, T.mpiDatatype.handle, Int32(rank), comm), "MPI_Bcast")
+            try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+                try check(MPI_Bcast(buffer.baseAddress, count, datatype, Int32(rank), comm), "MPI_Bcast")
+            }
         }
     }
 
@@ -139,14 +141,7 @@ public struct Root: Sendable {
     public func gatherv<T: MPIElement>(_ values: [T]) throws(MPIError) -> [[T]]? {
         let count = try mpiCount(values.count)
         let counts = try gather(count)
-        var displacements: [Int32] = []
-        var total = 0
-        if let counts {
-            for c in counts {
-                displacements.append(try mpiCount(total))
-                total += Int(c)
-            }
-        }
+        let (displacements, total) = try Communicator.displacements(of: counts ?? [])
         let flat = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
                 try check(MPI_Gatherv(send.baseAddress, count, T.mpiDatatype.handle,
@@ -155,14 +150,7 @@ public struct Root: Sendable {
                 initialized = total
             }
         }
-        guard let counts else { return nil }
-        var parts: [[T]] = []
-        var offset = 0
-        for c in counts {
-            parts.append(Array(flat[offset..<offset + Int(c)]))
-            offset += Int(c)
-        }
-        return parts
+        return counts.map { Communicator.split(flat, counts: $0) }
     }
 
     // MARK: Reduce

@@ -99,7 +99,7 @@ enum DynamicSchedule {
                     for record in finished.takeAll() { try journal.append(record) }
                     while let probed = try world.iprobe(tag: resultTag) {
                         let words = try world.receive(capacity: try probed.count(of: UInt128.self), from: probed.source,
-                                                      tag: resultTag, as: UInt128.self)
+                                                      tag: resultTag, as: UInt128.self).values
                         guard let record = ChunkRecord(encoded: words) else { throw JobError.malformedBroadcast }
                         try journal.append(record)
                         recordsFromOthers += 1
@@ -107,7 +107,7 @@ enum DynamicSchedule {
                     var signal = Interruption.received
                     if let probed = try world.iprobe(tag: interruptTag) {
                         signal = Int32(truncatingIfNeeded: try world.receive(capacity: 1, from: probed.source,
-                                                                             tag: interruptTag, as: UInt64.self).first ?? 0)
+                                                                             tag: interruptTag, as: UInt64.self).values.first ?? 0)
                     }
                     if let signal {
                         throw Interrupted(signal: signal, journalPath: journal.path, savedChunks: journal.records.count)
@@ -170,7 +170,7 @@ enum DynamicSchedule {
 
 /// The records of the chunks this rank's workers finished, waiting for the MPI thread to send or journal.
 private final class FinishedChunks: Sendable {
-    private let records = Mutex<[ChunkRecord]>([])
+    private let records = Locked<[ChunkRecord]>([])
 
     func push(_ record: ChunkRecord) { records.withLock { $0.append(record) } }
 
@@ -185,7 +185,7 @@ private final class ChunkQueue: Sendable {
         var next = 0
         var finished = false
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Rank 0: every chunk of the job, shared by its workers and the ranks it deals to.
     func deal(_ chunks: [Query]) {
@@ -226,10 +226,10 @@ private final class ChunkQueue: Sendable {
 /// The sum of the chunks' outcomes on this rank.
 private final class Accumulator: Sendable {
     let integersDone = Atomic<UInt64>(0)
-    private let state: Mutex<(contributions: [PrimeTally], total: PrimeTally, hull: Query?)>
+    private let state: Locked<(contributions: [PrimeTally], total: PrimeTally, hull: Query?)>
 
     init(queryCount: Int) {
-        state = Mutex(([PrimeTally](repeating: .zero, count: queryCount), .zero, nil))
+        state = Locked(([PrimeTally](repeating: .zero, count: queryCount), .zero, nil))
     }
 
     func add(_ outcome: RankWork.Outcome, chunk: Query) {

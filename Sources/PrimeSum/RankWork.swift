@@ -107,9 +107,9 @@ struct RankWork {
 private final class ChunkResults: Sendable {
     let nextChunk = Atomic<Int>(0)
     let integersDone = Atomic<UInt64>(0)
-    private let slots: Mutex<[[PrimeTally]]>
+    private let slots: Locked<[[PrimeTally]]>
 
-    init(count: Int) { slots = Mutex([[PrimeTally]](repeating: [], count: count)) }
+    init(count: Int) { slots = Locked([[PrimeTally]](repeating: [], count: count)) }
 
     func store(_ tallies: [PrimeTally], at index: Int) { slots.withLock { $0[index] = tallies } }
 

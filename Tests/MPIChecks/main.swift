@@ -92,7 +92,111 @@ func checkCollectives<T: CheckValue>(_ type: T.Type, sum: ReductionOperation<T>,
     let prefix = try world.exclusiveScan(mine[0], sum)
     try expect(rank == 0 ? prefix == nil : prefix == T.sum((0..<rank).map { T.value(rank: $0, index: 0) }),
                "\(name) exclusive scan")
+
+    // allgather / allgatherv / alltoall / alltoallv / scan
+    try expect(try world.allgather(mine) == (0..<size).flatMap { of($0) }, "\(name) allgather")
+    try expect(try world.allgatherv(Array(mine.prefix(rank % 4))) == (0..<size).map { Array(of($0).prefix($0 % 4)) },
+               "\(name) allgatherv")
+    // To rank r: element r of this rank's values, twice; so from rank q this rank gets q's element `rank`, twice.
+    let outgoing = (0..<size).flatMap { r in [T.value(rank: rank, index: r), T.value(rank: rank, index: r)] }
+    try expect(try world.alltoall(outgoing) == (0..<size).flatMap { q in [T.value(rank: q, index: rank), T.value(rank: q, index: rank)] },
+               "\(name) alltoall")
+    let parts = (0..<size).map { r in (0..<(r + rank) % 3).map { T.value(rank: rank, index: r * 10 + $0) } }
+    try expect(try world.alltoallv(parts) == (0..<size).map { q in (0..<(rank + q) % 3).map { T.value(rank: q, index: rank * 10 + $0) } },
+               "\(name) alltoallv")
+    try expect(try world.scan(mine, sum) == (0..<3).map { i in T.sum((0...rank).map { T.value(rank: $0, index: i) }) },
+               "\(name) scan")
     if world.rank == 0 { print("ok collectives \(name) on \(size) ranks") }
+}
+
+/// Point to point: status, any source, sendrecv around a ring, probe, receive into a buffer, waitAll.
+func checkPointToPoint(world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    let next = (rank + 1) % size, previous = (rank + size - 1) % size
+
+    let ring = try world.sendReceive([Int64(rank), Int64(rank * 10)], to: next, sendTag: 11, capacity: 4, from: previous, receiveTag: 11)
+    try expect(ring.values == [Int64(previous), Int64(previous * 10)] && ring.source == previous && ring.tag == 11, "sendReceive ring")
+
+    // Everyone sends rank 0 a message of rank+1 values with tag 100+rank; rank 0 takes them from any source.
+    if rank == 0 {
+        var seen = Set<Int>()
+        for _ in 1..<size {
+            let probed = try world.probe(tag: nil)
+            let count = try probed.count(of: Double.self)
+            let message = try world.receive(capacity: count, from: probed.source, tag: probed.tag, as: Double.self)
+            try expect(message.tag == 100 + Int32(message.source) && message.values.count == message.source + 1
+                       && message.values.allSatisfy { $0 == Double(message.source) / 4 }, "probe and receive from any source")
+            seen.insert(message.source)
+        }
+        try expect(seen == Set(1..<size), "every rank's message arrived once")
+    } else {
+        try world.send([Double](repeating: Double(rank) / 4, count: rank + 1), to: 0, tag: 100 + Int32(rank))
+    }
+    try world.barrier()
+    try expect(try world.iprobe(tag: nil) == nil, "nothing left to probe")
+    try world.barrier()
+
+    // A single value, received into a caller's array: no allocation on that path.
+    if rank == 0 {
+        var slot = [UInt32](repeating: 0, count: 1)
+        for _ in 1..<size {
+            let status = try world.receive(into: &slot, tag: 7)
+            try expect(slot[0] == UInt32(status.source * 3) && status.count == 1, "receive(into:)")
+        }
+    } else {
+        try world.send(UInt32(rank * 3), to: 0, tag: 7)
+    }
+
+    // Nonblocking both ways, completed together.
+    let receives = try (0..<size).map { (source) throws(MPIError) in try world.ireceive(capacity: 2, from: source, tag: 21, as: Int32.self) }
+    let sends = try (0..<size).map { (destination) throws(MPIError) in try world.isend([Int32(rank), Int32(destination)], to: destination, tag: 21) }
+    let messages = try ReceiveRequest.waitAll(receives)
+    try SendRequest.waitAll(sends)
+    try expect(messages.enumerated().allSatisfy { $0.element.values == [Int32($0.offset), Int32(rank)] && $0.element.source == $0.offset },
+               "isend/ireceive with waitAll")
+    try world.barrier()
+    if rank == 0 { print("ok point to point on \(size) ranks") }
+}
+
+/// A fixed-layout struct with fields of three types and padding.
+struct Particle: MPIElement, Equatable {
+    var position: Double
+    var charge: Float
+    var id: Int32
+    var flag: UInt8
+    static let datatype = Datatype.structure(of: Particle.self, [.field(\.position), .field(\.charge), .field(\.id), .field(\.flag)])
+    static var mpiDatatype: Datatype { datatype }
+}
+
+/// A 2×2 matrix of wrapping 64-bit integers: its product is associative but not commutative.
+struct Matrix2: MPIElement, Equatable {
+    var a: Int64, b: Int64, c: Int64, d: Int64
+    static let identity = Matrix2(a: 1, b: 0, c: 0, d: 1)
+    static func * (x: Matrix2, y: Matrix2) -> Matrix2 {
+        Matrix2(a: x.a &* y.a &+ x.b &* y.c, b: x.a &* y.b &+ x.b &* y.d, c: x.c &* y.a &+ x.d &* y.c, d: x.c &* y.b &+ x.d &* y.d)
+    }
+    static func of(rank: Int) -> Matrix2 { Matrix2(a: Int64(rank + 1), b: 1, c: Int64(rank) - 3, d: 2) }
+    static let datatype = Datatype.structure(of: Matrix2.self, [.field(\.a), .field(\.b), .field(\.c), .field(\.d)])
+    static var mpiDatatype: Datatype { datatype }
+}
+
+/// Structs through collectives and point to point; custom reductions, commutative and not.
+func checkStructsAndCustomOperations(world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    func particle(_ r: Int) -> Particle { Particle(position: Double(r) * 1.5 - 2, charge: Float(r) / 8, id: Int32(r * 7), flag: UInt8(r % 256)) }
+    try expect(try world.allgather(particle(rank)) == (0..<size).map(particle), "struct allgather")
+    var shared = rank == 0 ? [particle(5), particle(9)] : []
+    try world.root(0).broadcast(&shared)
+    try expect(shared == [particle(5), particle(9)], "struct broadcast")
+
+    let heaviest = try ReductionOperation<Particle>.custom { $0.charge >= $1.charge ? $0 : $1 }
+    try expect(try world.allreduce(particle(rank), heaviest) == particle(size - 1), "custom commutative reduction")
+    let product = try ReductionOperation<Matrix2>.custom(commutative: false) { $0 * $1 }
+    let expected = (0..<size).map(Matrix2.of).reduce(Matrix2.identity, *)
+    try expect(try world.allreduce(Matrix2.of(rank: rank), product) == expected, "custom non-commutative reduction in rank order")
+    try expect(try world.scan(Matrix2.of(rank: rank), product) == (0...rank).map(Matrix2.of).reduce(Matrix2.identity, *),
+               "custom scan")
+    if rank == 0 { print("ok structs and custom operations on \(size) ranks") }
 }
 
 let mode = CommandLine.arguments.dropFirst().first ?? "collectives"
@@ -115,10 +219,35 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
         let total = try world.allreduce(UInt128(UInt64.max), .sum)
         try expect(total == UInt128(UInt64.max) * UInt128(world.size), "UInt128 sum past 2^64")
         if world.rank == 0 { print("ok UInt128 sum \(total) exceeds 2^64: \(world.size < 2 || total > UInt128(UInt64.max))") }
+        try checkPointToPoint(world: world)
+        try checkStructsAndCustomOperations(world: world)
         let maximum = try world.allreduce(Int64(world.rank), .max)
         try expect(maximum == Int64(world.size - 1), "max")
         try world.barrier()
         if world.rank == 0 { print("ok all checks passed on \(world.size) ranks") }
+    case "large-counts":
+        // 2^31 + 7 bytes: past MPI 3.1's Int32 counts, through a broadcast and a send.
+        let count = (1 << 31) + 7
+        func byte(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
+        let samples = [0, 1, 1 << 30, (1 << 31) - 1, 1 << 31, count - 1] + (0..<64).map { $0 * (count / 64) + 13 }
+        var big = [UInt8]()
+        if world.rank == 0 { big = [UInt8](unsafeUninitializedCapacity: count) { buffer, n in
+            for i in 0..<count { buffer[i] = byte(i) }
+            n = count
+        } }
+        try world.root(0).broadcast(&big)
+        try expect(big.count == count && samples.allSatisfy { big[$0] == byte($0) }, "broadcast of \(count) bytes")
+        if world.size > 1 {
+            if world.rank == 0 {
+                try world.send(big, to: 1, tag: 5)
+            } else if world.rank == 1 {
+                var received = [UInt8](repeating: 0, count: count)
+                let status = try world.receive(into: &received, from: 0, tag: 5)
+                try expect(status.count == count && samples.allSatisfy { received[$0] == byte($0) }, "send of \(count) bytes")
+            }
+        }
+        try world.barrier()
+        if world.rank == 0 { print("ok large counts: \(count) elements") }
     case "failing-call":
         // A negative tag is invalid for MPI_Send: MPI must return an error, which the wrapper throws.
         do {

@@ -1,0 +1,132 @@
+import CMPI
+
+/// The collectives in which every process both gives and receives: allgather(v), alltoall(v), scan, and
+/// an allreduce into a caller's buffer.
+extension Communicator {
+    // MARK: Allgather
+
+    /// Every process gets every process's `values` (the same count on each), in rank order (`MPI_Allgather`).
+    public func allgather<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T] {
+        let count = try mpiCount(values.count)
+        let total = values.count * size
+        return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Allgather(send.baseAddress, count, T.mpiDatatype.handle,
+                                        receive.baseAddress, count, T.mpiDatatype.handle, handle), "MPI_Allgather")
+                initialized = total
+            }
+        }
+    }
+
+    /// Every process gets one value from each process, in rank order (`MPI_Allgather`).
+    public func allgather<T: MPIElement>(_ value: T) throws(MPIError) -> [T] { try allgather([value]) }
+
+    /// Every process gets every process's `values`, of any length, one array per rank (`MPI_Allgather` of the
+    /// lengths, then `MPI_Allgatherv`).
+    public func allgatherv<T: MPIElement>(_ values: [T]) throws(MPIError) -> [[T]] {
+        let counts = try allgather(try mpiCount(values.count))
+        let (displacements, total) = try Self.displacements(of: counts)
+        let flat = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Allgatherv(send.baseAddress, counts[rank], T.mpiDatatype.handle,
+                                         receive.baseAddress, counts, displacements, T.mpiDatatype.handle, handle),
+                          "MPI_Allgatherv")
+                initialized = total
+            }
+        }
+        return Self.split(flat, counts: counts)
+    }
+
+    // MARK: Alltoall
+
+    /// Sends the `r`-th of `size` equal parts of `values` to rank `r` and returns the parts received, in
+    /// rank order (`MPI_Alltoall`).
+    /// - Precondition: `values.count` is a multiple of the communicator's size.
+    public func alltoall<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T] {
+        precondition(values.count % size == 0, "\(values.count) values do not split evenly among \(size) ranks")
+        let share = try mpiCount(values.count / size)
+        return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: values.count) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Alltoall(send.baseAddress, share, T.mpiDatatype.handle,
+                                       receive.baseAddress, share, T.mpiDatatype.handle, handle), "MPI_Alltoall")
+                initialized = values.count
+            }
+        }
+    }
+
+    /// Sends `parts[r]` (any length) to rank `r` and returns the part each rank sent here, in rank order
+    /// (`MPI_Alltoall` of the lengths, then `MPI_Alltoallv`).
+    /// - Precondition: `parts.count` equals the communicator's size.
+    public func alltoallv<T: MPIElement>(_ parts: [[T]]) throws(MPIError) -> [[T]] {
+        precondition(parts.count == size, "\(parts.count) parts for \(size) ranks")
+        let sendCounts = try parts.map { (part) throws(MPIError) in try mpiCount(part.count) }
+        let receiveCounts = try alltoall(sendCounts)
+        let (sendDisplacements, _) = try Self.displacements(of: sendCounts)
+        let (receiveDisplacements, total) = try Self.displacements(of: receiveCounts)
+        let flat = parts.flatMap { $0 }
+        let received = try flat.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Alltoallv(send.baseAddress, sendCounts, sendDisplacements, T.mpiDatatype.handle,
+                                        receive.baseAddress, receiveCounts, receiveDisplacements, T.mpiDatatype.handle,
+                                        handle), "MPI_Alltoallv")
+                initialized = total
+            }
+        }
+        return Self.split(received, counts: receiveCounts)
+    }
+
+    // MARK: Scan and reduce into a buffer
+
+    /// The element-wise combination of the values of this process and every process ranked below it
+    /// (`MPI_Scan`, an inclusive prefix reduction).
+    public func scan<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T] {
+        let count = try mpiCount(values.count)
+        var result = values
+        try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try result.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
+                try check(MPI_Scan(send.baseAddress, receive.baseAddress, count, T.mpiDatatype.handle,
+                                   operation.handle, handle), "MPI_Scan")
+            }
+        }
+        return result
+    }
+
+    /// The combination of one value with those of the processes ranked below (`MPI_Scan`).
+    public func scan<T: MPIElement>(_ value: T, _ operation: ReductionOperation<T>) throws(MPIError) -> T {
+        try scan([value], operation)[0]
+    }
+
+    /// Combines `values` element-wise across all processes into `result` on every process (`MPI_Allreduce`),
+    /// with no copy and no allocation: the typed-buffer form for hot loops.
+    /// - Precondition: both buffers have the same count.
+    public func allreduce<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
+                                         _ operation: ReductionOperation<T>) throws(MPIError) {
+        precondition(values.count == result.count, "allreduce of \(values.count) values into \(result.count)")
+        try check(MPI_Allreduce(values.baseAddress, result.baseAddress, try mpiCount(values.count),
+                                T.mpiDatatype.handle, operation.handle, handle), "MPI_Allreduce")
+    }
+
+    // MARK: Helpers
+
+    /// The offsets of consecutive parts of `counts` elements, and their total.
+    static func displacements(of counts: [Int32]) throws(MPIError) -> ([Int32], Int) {
+        var displacements: [Int32] = []
+        var total = 0
+        for count in counts {
+            displacements.append(try mpiCount(total))
+            total += Int(count)
+        }
+        return (displacements, total)
+    }
+
+    /// `flat` cut into consecutive parts of `counts` elements.
+    static func split<T>(_ flat: [T], counts: [Int32]) -> [[T]] {
+        var parts: [[T]] = []
+        var offset = 0
+        for count in counts {
+            parts.append(Array(flat[offset..<offset + Int(count)]))
+            offset += Int(count)
+        }
+        return parts
+    }
+}

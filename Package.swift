@@ -55,6 +55,12 @@ let package = Package(
         // MPI_Init then MPI_Finalize, nothing else: the floor the benchmark measures start-up against.
         .executableTarget(name: "mpi-init-finalize", dependencies: ["MPI"]),
 
+        // Small programs that show the wrapper; the MPI tests run each under mpirun.
+        .executableTarget(name: "example-hello", dependencies: ["MPI"], path: "Examples/Hello"),
+        .executableTarget(name: "example-ring", dependencies: ["MPI"], path: "Examples/Ring"),
+        .executableTarget(name: "example-pi", dependencies: ["MPI"], path: "Examples/Pi"),
+        .executableTarget(name: "example-scatter-gather", dependencies: ["MPI"], path: "Examples/ScatterGather"),
+
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
         .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),
 
@@ -62,7 +68,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PrimesieveReference"], path: "Tests/TestSupport"),
 
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "TestSupport"]),
-        .testTarget(name: "MPITests", dependencies: ["mpi-checks", "TestSupport"]),
+        .testTarget(name: "MPITests", dependencies: [
+            "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "TestSupport",
+        ]),
         .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,42 @@
+import Testing
+import TestSupport
+
+/// The programs of Examples/ run under a real mpirun and print what they promise.
+@Suite(.serialized) struct ExamplesTests {
+    static func run(_ name: String, ranks: Int = 4, _ arguments: [String] = []) throws -> String {
+        let result = try BoundedCommand.mpirun(ranks: ranks, name, arguments, timeLimit: 60)
+        #expect(result.status == 0, "\(name): \(result.standardError)")
+        #expect(result.standardError.isEmpty, "\(name): \(result.standardError)")
+        return result.standardOutput
+    }
+
+    @Test("hello: one greeting per rank, in rank order")
+    func hello() throws {
+        let lines = try Self.run("example-hello").split(separator: "\n")
+        #expect(lines.count == 4)
+        for (rank, line) in lines.enumerated() { #expect(line.hasPrefix("hello from rank \(rank) of 4 on ")) }
+    }
+
+    @Test("ring: the token collects every rank once; sendReceive shifts ranks by one", arguments: [1, 2, 5])
+    func ring(ranks: Int) throws {
+        let output = try Self.run("example-ring", ranks: ranks)
+        let lap = ranks * (ranks - 1) / 2
+        #expect(output.contains("token after one lap of \(ranks) ranks: \(lap) (expected \(lap))"))
+        let shifted = (0..<ranks).map { ($0 + ranks - 1) % ranks }
+        #expect(output.contains("each rank received its left neighbour's rank: \(shifted)"))
+    }
+
+    @Test("pi: within 1e-12 with 10 million intervals")
+    func pi() throws {
+        let output = try Self.run("example-pi")
+        let error = output.split(separator: " ").last.flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(output.hasPrefix("pi ≈ 3.14159265358"))
+        #expect((error ?? 1) < 1e-12, "\(output)")
+    }
+
+    @Test("scatter-gather: the gathered total equals the closed form")
+    func scatterGather() throws {
+        let output = try Self.run("example-scatter-gather")
+        #expect(output == "sum of squares of 1...4000 from 4 ranks: 21341334000 (expected 21341334000)\n")
+    }
+}

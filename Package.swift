@@ -52,6 +52,10 @@ let package = Package(
         .target(name: "PrimesieveReference", dependencies: ["CPrimesieve"]),
         // The benchmark: PrimeSum against libprimesieve in the same run (`./run.sh bench`).
         .executableTarget(name: "prime-sum-bench", dependencies: ["PrimeSieve", "PrimesieveReference", "CPrimesieve"]),
+        // Counts the process's heap allocations (replaces malloc & co.); only the overhead benchmark links it.
+        .target(name: "CAllocationCounter"),
+        // The wrapper against direct C calls, in one binary: ping-pong and allreduce latency (`./run.sh bench`).
+        .executableTarget(name: "mpi-overhead-bench", dependencies: ["MPI", "CMPI", "CAllocationCounter"]),
         // MPI_Init then MPI_Finalize, nothing else: the floor the benchmark measures start-up against.
         .executableTarget(name: "mpi-init-finalize", dependencies: ["MPI"]),
 

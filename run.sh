@@ -9,7 +9,8 @@
 #   ./run.sh [OPTIONS] [-- PRIME-SUM ARGS...]
 #                                 any request, on this machine or across the hosts of a hostfile
 #   ./run.sh test                 install what the tests need, build, run the whole test suite
-#   ./run.sh bench                PrimeSum against primesieve, measured in the same run (about 8 minutes)
+#   ./run.sh bench                PrimeSum against primesieve, measured in the same run, and the MPI
+#                                 wrapper against direct C calls (about 10 minutes)
 #
 # Options:
 #   -n, --ranks N        number of MPI ranks (default: the cores here, or every slot of the hostfile)
@@ -220,11 +221,16 @@ run_bench() {
   cd "$project_dir"
   say "building (release)"
   local product
-  for product in prime-sum prime-sum-bench mpi-init-finalize; do
+  for product in prime-sum prime-sum-bench mpi-init-finalize mpi-overhead-bench; do
     swift build "${swift_build_flags[@]}" --product "$product" >&2
   done
   say "benchmarking: median of 3 runs per figure; results in bench-results/"
   timeout -k 30 1800 "$build_dir/prime-sum-bench" --output "$project_dir/bench-results" "$@"
+  say "the MPI wrapper against direct C calls (2 ranks, one core each): bench-results/overhead.md"
+  local root_flag=()
+  ((EUID == 0)) && root_flag=(--allow-run-as-root)
+  timeout -k 10 600 mpirun --quiet --bind-to core --mca pml ob1 "${root_flag[@]}" -np 2 \
+    "$build_dir/mpi-overhead-bench" --output "$project_dir/bench-results/overhead.md"
 }
 
 main() {

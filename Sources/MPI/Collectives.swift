@@ -99,6 +99,7 @@ extension Communicator {
     /// Combines `values` element-wise across all processes into `result` on every process (`MPI_Allreduce`),
     /// with no copy and no allocation: the typed-buffer form for hot loops.
     /// - Precondition: both buffers have the same count.
+    @inlinable
     public func allreduce<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
                                          _ operation: ReductionOperation<T>) throws(MPIError) {
         precondition(values.count == result.count, "allreduce of \(values.count) values into \(result.count)")

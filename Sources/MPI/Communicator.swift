@@ -6,19 +6,21 @@ import CMPI
 /// Collectives whose root alone supplies or receives data live on ``Root`` (`communicator.root(0)`), so a
 /// caller is only asked for root-only arguments on the root.
 public final class Communicator: @unchecked Sendable {
-    let handle: MPI_Comm
+    @usableFromInline let handle: MPI_Comm
     private let owned: Bool
 
     /// Wraps a predefined communicator, which is never freed.
     init(borrowing handle: MPI_Comm) {
         self.handle = handle
         self.owned = false
+        (rank, size) = Self.rankAndSize(of: handle)
     }
 
     /// Takes ownership of a communicator this wrapper created; `MPI_Comm_free` runs when it goes away.
     init(owning handle: MPI_Comm) throws(MPIError) {
         self.handle = handle
         self.owned = true
+        (rank, size) = Self.rankAndSize(of: handle)
         try check(MPI_Comm_set_errhandler(handle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
     }
 
@@ -29,18 +31,17 @@ public final class Communicator: @unchecked Sendable {
         }
     }
 
-    /// This process's rank in the communicator, `0..<size` (`MPI_Comm_rank`).
-    public var rank: Int {
-        var rank: Int32 = 0
-        MPI_Comm_rank(handle, &rank)
-        return Int(rank)
-    }
+    /// This process's rank in the communicator, `0..<size` (`MPI_Comm_rank`, asked once: it never changes).
+    public let rank: Int
 
-    /// The number of processes in the communicator (`MPI_Comm_size`).
-    public var size: Int {
-        var size: Int32 = 0
+    /// The number of processes in the communicator (`MPI_Comm_size`, asked once: it never changes).
+    public let size: Int
+
+    private static func rankAndSize(of handle: MPI_Comm) -> (Int, Int) {
+        var rank: Int32 = 0, size: Int32 = 0
+        MPI_Comm_rank(handle, &rank)
         MPI_Comm_size(handle, &size)
-        return Int(size)
+        return (Int(rank), Int(size))
     }
 
     /// The name of the host this process runs on (`MPI_Get_processor_name`).
@@ -118,6 +119,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// Sends the values of `buffer` (`MPI_Send`): no copy, no allocation.
+    @inlinable
     public func send<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) {
         checkRank(destination, "destination")
         try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
@@ -148,7 +150,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Receives into `buffer` (`MPI_Recv`): no allocation. The message may be shorter than the buffer; one
     /// longer than `Int32.max` elements must fill it exactly.
-    @discardableResult
+    @inlinable @discardableResult
     public func receive<T: MPIElement>(
         into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil, tag: Int32? = nil
     ) throws(MPIError) -> ReceiveStatus {
@@ -194,7 +196,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// Traps on a rank outside the communicator: a programmer error, caught before it reaches MPI.
-    @inline(__always)
+    @inlinable
     func checkRank(_ rank: Int, _ role: @autoclosure () -> String) {
         precondition(rank >= 0 && rank < size, "\(role()) rank \(rank) is not in a communicator of size \(size)")
     }
@@ -226,7 +228,15 @@ public struct ReceiveStatus: Sendable, Equatable {
     /// The number of elements received.
     public var count: Int
 
+    @inlinable
+    init(source: Int, tag: Int32, count: Int) {
+        self.source = source
+        self.tag = tag
+        self.count = count
+    }
+
     /// The element count of `status` (`MPI_Get_count`).
+    @usableFromInline
     static func count<T: MPIElement>(of status: MPI_Status, as type: T.Type) throws(MPIError) -> Int {
         var status = status
         var count: Int32 = 0
@@ -255,7 +265,7 @@ public struct ProbedMessage: @unchecked Sendable {
 }
 
 /// `n` as an MPI count, or an `MPI_ERR_COUNT` error past `Int32.max` (Open MPI 4.1 has no large-count calls).
-@inline(__always)
+@inlinable
 func mpiCount(_ n: Int) throws(MPIError) -> Int32 {
     guard let count = Int32(exactly: n) else { throw MPIError(code: MPI_ERR_COUNT, function: "count \(n)") }
     return count

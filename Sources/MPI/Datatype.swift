@@ -2,9 +2,9 @@ import CMPI
 
 /// An MPI datatype handle (`MPI_Datatype`), predefined or derived.
 public struct Datatype: @unchecked Sendable {
-    let handle: MPI_Datatype
+    @usableFromInline let handle: MPI_Datatype
 
-    init(_ handle: MPI_Datatype) { self.handle = handle }
+    @usableFromInline init(_ handle: MPI_Datatype) { self.handle = handle }
 }
 
 /// A Swift type whose values MPI can move: it names the MPI datatype that describes its memory layout.

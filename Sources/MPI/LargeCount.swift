@@ -3,13 +3,14 @@ import CMPI
 /// Counts past `Int32.max` elements, which MPI 3.1 (Open MPI 4.1) cannot pass: the buffer travels as one
 /// element of a derived datatype that covers all of it (`MPI_Type_contiguous` blocks of 2^30 elements plus a
 /// remainder, joined by `MPI_Type_create_struct`), made for the call and freed after it.
+@usableFromInline
 enum LargeCount {
     /// Elements per block of the derived type.
-    static let blockElements = 1 << 30
+    @usableFromInline static let blockElements = 1 << 30
 
     /// Calls `body` with the count and datatype that describe `count` elements of `T`: `(count, T's type)`
     /// when it fits in an `Int32`, else `(1, a derived type)`.
-    @inline(__always)
+    @inlinable
     static func with<T: MPIElement>(_ count: Int, of type: T.Type,
                                     _ body: (Int32, MPI_Datatype) throws(MPIError) -> Void) throws(MPIError) {
         if let small = Int32(exactly: count) {
@@ -21,7 +22,8 @@ enum LargeCount {
         try body(1, large!)
     }
 
-    private static func derivedType<T: MPIElement>(_ count: Int, of type: T.Type) throws(MPIError) -> MPI_Datatype? {
+    @usableFromInline
+    static func derivedType<T: MPIElement>(_ count: Int, of type: T.Type) throws(MPIError) -> MPI_Datatype? {
         let element = T.mpiDatatype.handle
         var block: MPI_Datatype? = cmpi_datatype_null()
         try check(MPI_Type_contiguous(Int32(blockElements), element, &block), "MPI_Type_contiguous")

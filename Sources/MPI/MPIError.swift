@@ -18,6 +18,7 @@ public struct MPIError: Error, Hashable, Sendable, CustomStringConvertible {
     public let function: String
 
     /// Builds the error for `code`, asking MPI for its class and message.
+    @usableFromInline
     init(code: Int32, function: String) {
         self.code = code
         self.function = function
@@ -43,7 +44,7 @@ public struct MPIError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Turns the return code of the C function `function` into a thrown ``MPIError``.
 ///
 /// Every C call of the wrapper goes through here, so the check costs one compare on the success path.
-@inline(__always)
+@inlinable
 func check(_ code: Int32, _ function: @autoclosure () -> String) throws(MPIError) {
     if code != MPI_SUCCESS { throw MPIError(code: code, function: function()) }
 }

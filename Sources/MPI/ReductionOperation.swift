@@ -7,7 +7,7 @@ import CMPI
 /// types MPI can add, and means `MPI_SUM` for built-in integers and floats but a user-defined operation
 /// for `UInt128`.
 public struct ReductionOperation<T: MPIElement>: @unchecked Sendable {
-    let handle: MPI_Op
+    @usableFromInline let handle: MPI_Op
     /// What keeps a user-defined operation alive while a copy of it exists.
     private let owner: AnyObject?
 

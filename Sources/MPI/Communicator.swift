@@ -26,8 +26,9 @@ public final class Communicator: @unchecked Sendable {
 
     deinit {
         if owned && !Environment.isFinalized {
-            var handle: MPI_Comm? = handle
-            MPI_Comm_free(&handle)
+            var freed = cmpi_comm_null()
+            freed = handle
+            MPI_Comm_free(&freed)
         }
     }
 
@@ -67,17 +68,17 @@ public final class Communicator: @unchecked Sendable {
     /// A new communicator per `color`, ranks ordered by `key` then by old rank (`MPI_Comm_split`).
     /// Returns nil on a process that passes `color: nil` (`MPI_UNDEFINED`).
     public func split(color: Int32?, key: Int32 = 0) throws(MPIError) -> Communicator? {
-        var newHandle: MPI_Comm? = cmpi_comm_null()
+        var newHandle = cmpi_comm_null()
         try check(MPI_Comm_split(handle, color ?? Int32(MPI_UNDEFINED), key, &newHandle), "MPI_Comm_split")
-        guard let newHandle, newHandle != cmpi_comm_null() else { return nil }
-        return try Communicator(owning: newHandle)
+        guard newHandle != cmpi_comm_null() else { return nil }
+        return try Communicator(owning: unwrapped(newHandle))
     }
 
     /// A copy of this communicator with its own message space (`MPI_Comm_dup`).
     public func duplicate() throws(MPIError) -> Communicator {
-        var newHandle: MPI_Comm? = cmpi_comm_null()
+        var newHandle = cmpi_comm_null()
         try check(MPI_Comm_dup(handle, &newHandle), "MPI_Comm_dup")
-        return try Communicator(owning: newHandle!)
+        return try Communicator(owning: unwrapped(newHandle))
     }
 
     // MARK: Collectives without a root

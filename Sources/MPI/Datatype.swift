@@ -46,12 +46,12 @@ enum DerivedTypes {
     nonisolated(unsafe) static var uint128Sum: MPI_Op? = nil
 
     static func commit() throws(MPIError) {
-        var type: MPI_Datatype? = cmpi_datatype_null()
+        var type = cmpi_datatype_null()
         try check(MPI_Type_contiguous(2, cmpi_uint64(), &type), "MPI_Type_contiguous")
         try check(MPI_Type_commit(&type), "MPI_Type_commit")
-        uint128 = type
+        uint128 = unwrapped(type)
 
-        var op: MPI_Op? = cmpi_op_null()
+        var op = cmpi_op_null()
         // A literal closure: a stored `MPI_User_function` does not convert under both MPIs.
         try check(MPI_Op_create({ input, inout_, length, _ in
             guard let input, let inout_, let length else { return }
@@ -60,11 +60,21 @@ enum DerivedTypes {
             let b = inout_.assumingMemoryBound(to: UInt128.self)
             for i in 0..<count { b[i] = a[i] &+ b[i] }
         }, 1, &op), "MPI_Op_create")
-        uint128Sum = op
+        uint128Sum = unwrapped(op)
     }
 
     static func free() {
-        if uint128Sum != nil { MPI_Op_free(&uint128Sum) ; uint128Sum = nil }
-        if uint128 != nil { MPI_Type_free(&uint128); uint128 = nil }
+        if let sum = uint128Sum {
+            var op = cmpi_op_null()
+            op = sum
+            MPI_Op_free(&op)
+            uint128Sum = nil
+        }
+        if let pair = uint128 {
+            var type = cmpi_datatype_null()
+            type = pair
+            MPI_Type_free(&type)
+            uint128 = nil
+        }
     }
 }

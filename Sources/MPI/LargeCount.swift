@@ -17,24 +17,26 @@ enum LargeCount {
             try body(small, T.mpiDatatype.handle)
             return
         }
-        var large = try derivedType(count, of: T.self)
+        var large = cmpi_datatype_null()
+        large = try derivedType(count, of: T.self)
         defer { MPI_Type_free(&large) }
-        try body(1, large!)
+        try body(1, unwrapped(large))
     }
 
     @usableFromInline
-    static func derivedType<T: MPIElement>(_ count: Int, of type: T.Type) throws(MPIError) -> MPI_Datatype? {
+    static func derivedType<T: MPIElement>(_ count: Int, of type: T.Type) throws(MPIError) -> MPI_Datatype {
         let element = T.mpiDatatype.handle
-        var block: MPI_Datatype? = cmpi_datatype_null()
+        var block = cmpi_datatype_null()
         try check(MPI_Type_contiguous(Int32(blockElements), element, &block), "MPI_Type_contiguous")
         defer { MPI_Type_free(&block) }
         let blocks = count / blockElements, remainder = count % blockElements
         var lengths: [Int32] = [Int32(blocks), Int32(remainder)]
         var displacements: [MPI_Aint] = [0, MPI_Aint(blocks * blockElements * MemoryLayout<T>.stride)]
-        var types: [MPI_Datatype?] = [block, element]
-        var combined: MPI_Datatype? = cmpi_datatype_null()
+        var types = [block, cmpi_datatype_null()]
+        types[1] = element
+        var combined = cmpi_datatype_null()
         try check(MPI_Type_create_struct(2, &lengths, &displacements, &types, &combined), "MPI_Type_create_struct")
         try check(MPI_Type_commit(&combined), "MPI_Type_commit")
-        return combined
+        return unwrapped(combined)
     }
 }

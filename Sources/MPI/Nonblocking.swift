@@ -2,8 +2,11 @@ import CMPI
 
 /// A message that arrived: its values, who sent it, and with which tag.
 public struct Message<T: MPIElement> {
+    /// The values received.
     public var values: [T]
+    /// The rank that sent them (`MPI_SOURCE` of the status).
     public var source: Int
+    /// The message's tag (`MPI_TAG` of the status).
     public var tag: Int32
 }
 
@@ -11,13 +14,12 @@ public struct Message<T: MPIElement> {
 /// completes, so no caller can free or change them too early; dropping an incomplete request waits for it.
 public final class SendRequest<T: MPIElement> {
     private let buffer: UnsafeMutableBufferPointer<T>
-    fileprivate var request: MPI_Request?
+    fileprivate var request = cmpi_request_null()
     fileprivate var isComplete = false
 
     init(values: [T], destination: Int, tag: Int32, communicator: Communicator) throws(MPIError) {
         buffer = .allocate(capacity: Swift.max(values.count, 1))
         _ = buffer.initialize(fromContentsOf: values)
-        request = cmpi_request_null()
         let count = try mpiCount(values.count)
         do {
             try check(MPI_Isend(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag,
@@ -55,12 +57,11 @@ public final class SendRequest<T: MPIElement> {
 /// Dropping an incomplete request cancels it (`MPI_Cancel`) and waits for the cancellation.
 public final class ReceiveRequest<T: MPIElement> {
     private let buffer: UnsafeMutableBufferPointer<T>
-    fileprivate var request: MPI_Request?
+    fileprivate var request = cmpi_request_null()
     fileprivate var isComplete = false
 
     init(capacity: Int, source: Int?, tag: Int32?, communicator: Communicator) throws(MPIError) {
         buffer = .allocate(capacity: Swift.max(capacity, 1))
-        request = cmpi_request_null()
         let count = try mpiCount(capacity)
         do {
             try check(MPI_Irecv(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,

@@ -35,16 +35,17 @@ extension Datatype {
         precondition(Environment.isInitialized && !Environment.isFinalized, "\(S.self)'s datatype made outside MPI")
         var lengths = [Int32](repeating: 1, count: fields.count)
         var displacements = fields.map { MPI_Aint($0.offset) }
-        var types: [MPI_Datatype?] = fields.map { $0.datatype.handle }
-        var packed: MPI_Datatype? = cmpi_datatype_null()
-        var resized: MPI_Datatype? = cmpi_datatype_null()
+        var types = [cmpi_datatype_null()]
+        types = fields.map { $0.datatype.handle }
+        var packed = cmpi_datatype_null()
+        var resized = cmpi_datatype_null()
         let created = MPI_Type_create_struct(Int32(fields.count), &lengths, &displacements, &types, &packed)
         precondition(created == MPI_SUCCESS, "MPI_Type_create_struct failed for \(S.self)")
-        let fitted = MPI_Type_create_resized(packed!, 0, MPI_Aint(MemoryLayout<S>.stride), &resized)
+        let fitted = MPI_Type_create_resized(unwrapped(packed), 0, MPI_Aint(MemoryLayout<S>.stride), &resized)
         precondition(fitted == MPI_SUCCESS, "MPI_Type_create_resized failed for \(S.self)")
         MPI_Type_free(&packed)
         precondition(MPI_Type_commit(&resized) == MPI_SUCCESS, "MPI_Type_commit failed for \(S.self)")
-        return Datatype(resized!)
+        return Datatype(unwrapped(resized))
     }
 }
 
@@ -88,8 +89,9 @@ final class UserOperation: @unchecked Sendable {
 
     deinit {
         if Environment.isInitialized && !Environment.isFinalized {
-            var handle: MPI_Op? = handle
-            MPI_Op_free(&handle)
+            var freed = cmpi_op_null()
+            freed = handle
+            MPI_Op_free(&freed)
         }
         UserOperations.bodies[slot] = nil
     }
@@ -109,7 +111,7 @@ enum UserOperations {
     /// Creates the operation whose C function is slot `slot`'s. (Literal closures: a stored
     /// `MPI_User_function` value does not convert under both MPIs.)
     static func create(slot: Int, commutative: Bool) throws(MPIError) -> MPI_Op {
-        var op: MPI_Op? = cmpi_op_null()
+        var op = cmpi_op_null()
         let commute: Int32 = commutative ? 1 : 0
         let code: Int32
         switch slot {
@@ -132,6 +134,6 @@ enum UserOperations {
         default: preconditionFailure("no slot \(slot)")
         }
         try check(code, "MPI_Op_create")
-        return op!
+        return unwrapped(op)
     }
 }

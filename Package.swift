@@ -8,6 +8,10 @@
 //                                                  └──▶ PrimeSieve (engine, knows nothing of MPI)
 import PackageDescription
 
+// The MPI implementation to build against: Open MPI (Debian's libopenmpi-dev) unless PRIMESUM_MPI=mpich
+// (libmpich-dev). Build each in its own folder: `PRIMESUM_MPI=mpich swift build --scratch-path .build-mpich`.
+let mpich = Context.environment["PRIMESUM_MPI"] == "mpich"
+
 let package = Package(
     name: "PrimeSum",
     products: [
@@ -22,8 +26,8 @@ let package = Package(
         // The MPI C API, plus `static inline` getters for the handles Swift cannot import.
         .systemLibrary(
             name: "CMPI",
-            pkgConfig: "ompi",
-            providers: [.apt(["libopenmpi-dev"])]
+            pkgConfig: mpich ? "mpich" : "ompi",
+            providers: [.apt([mpich ? "libmpich-dev" : "libopenmpi-dev"])]
         ),
         // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
         .target(name: "MPI", dependencies: ["CMPI"]),
@@ -66,7 +70,7 @@ let package = Package(
         .executableTarget(name: "example-scatter-gather", dependencies: ["MPI"], path: "Examples/ScatterGather"),
 
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
-        .executableTarget(name: "mpi-checks", dependencies: ["MPI"], path: "Tests/MPIChecks"),
+        .executableTarget(name: "mpi-checks", dependencies: ["MPI", "CMPI"], path: "Tests/MPIChecks"),
 
         // Runs the built programs under mpirun, bounded by `timeout -k`, for the tests.
         .target(name: "TestSupport", dependencies: ["PrimesieveReference"], path: "Tests/TestSupport"),

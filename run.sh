@@ -8,7 +8,8 @@
 #   ./run.sh                      install what is missing, build, run the tutorial batch on every core
 #   ./run.sh [OPTIONS] [-- PRIME-SUM ARGS...]
 #                                 any request, on this machine or across the hosts of a hostfile
-#   ./run.sh test                 install what the tests need, build, run the whole test suite
+#   ./run.sh test                 install what the tests need, build, run the whole test suite (then
+#                                 the MPI wrapper's tests again, built against MPICH)
 #   ./run.sh bench                PrimeSum against primesieve, measured in the same run, and the MPI
 #                                 wrapper against direct C calls (about 10 minutes)
 #
@@ -52,8 +53,9 @@ readonly tutorial_batch=(--batch 1e6:2e6:5e4)
 
 readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config)
 # The tests also build hosts in network namespaces (iproute2) and a throwaway Slurm.
+# And the wrapper's tests run against MPICH too (libmpich-dev), built in a folder of its own.
 readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin iproute2
-  slurmctld slurmd slurm-client munge)
+  slurmctld slurmd slurm-client munge libmpich-dev)
 readonly bench_packages=("${test_packages[@]}" gnuplot-nox)
 
 # Release builds target nehalem on x86-64 (popcnt and SSE4.2, the x86-64-v2 level: every x86-64 CPU since about 2009), without
@@ -213,6 +215,12 @@ run_tests() {
   say "running the test suite"
   # Each test bounds its own mpirun calls; this bound catches anything else.
   timeout -k 30 4800 swift test "${swift_build_flags[@]}" --skip-build "$@"
+  (($#)) && return 0  # a filtered run: Open MPI only
+  say "building against MPICH (PRIMESUM_MPI=mpich, in .build-mpich)"
+  PRIMESUM_MPI=mpich swift build "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" --build-tests
+  say "running the MPI wrapper's tests against MPICH"
+  PRIMESUM_MPI=mpich timeout -k 30 1200 swift test "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" \
+    --skip-build --filter MPITests
 }
 
 run_bench() {

@@ -10,8 +10,10 @@ Environment.run { environment in
     let next = (rank + 1) % size, previous = (rank + size - 1) % size
 
     if rank == 0 {
-        try world.send(Int64(0), to: next, tag: 1)
+        // Nonblocking: on one rank, `next` is rank 0 itself, and a blocking send to oneself may never return.
+        let start = try world.isend([Int64(0)], to: next, tag: 1)
         let token = try world.receive(capacity: 1, from: previous, tag: 1, as: Int64.self).values[0]
+        try start.wait()
         writeToStandardOutput("token after one lap of \(size) ranks: \(token) (expected \(size * (size - 1) / 2))\n")
     } else {
         let token = try world.receive(capacity: 1, from: previous, tag: 1, as: Int64.self).values[0]

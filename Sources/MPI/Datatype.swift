@@ -44,6 +44,8 @@ extension UInt128: MPIElement {
 enum DerivedTypes {
     nonisolated(unsafe) static var uint128: MPI_Datatype? = nil
     nonisolated(unsafe) static var uint128Sum: MPI_Op? = nil
+    /// The struct datatypes made with ``Datatype/structure(of:_:)``, freed before `MPI_Finalize` like the rest.
+    nonisolated(unsafe) static var structures: [MPI_Datatype] = []
 
     static func commit() throws(MPIError) {
         var type = cmpi_datatype_null()
@@ -64,6 +66,12 @@ enum DerivedTypes {
     }
 
     static func free() {
+        for structure in structures {
+            var type = cmpi_datatype_null()
+            type = structure
+            MPI_Type_free(&type)
+        }
+        structures = []
         if let sum = uint128Sum {
             var op = cmpi_op_null()
             op = sum

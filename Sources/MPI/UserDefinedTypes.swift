@@ -29,7 +29,7 @@ extension Datatype {
     ///         static var mpiDatatype: Datatype { datatype }
     ///     }
     ///
-    /// The type lives until `MPI_Finalize`. Fields left out (padding, or data that need not travel) are not
+    /// The type lives until ``Environment/run(threadLevel:abortStatus:_:)`` finalizes MPI, which frees it. Fields left out (padding, or data that need not travel) are not
     /// sent.
     public static func structure<S: BitwiseCopyable>(of type: S.Type, _ fields: [StructField<S>]) -> Datatype {
         precondition(Environment.isInitialized && !Environment.isFinalized, "\(S.self)'s datatype made outside MPI")
@@ -45,6 +45,7 @@ extension Datatype {
         precondition(fitted == MPI_SUCCESS, "MPI_Type_create_resized failed for \(S.self)")
         MPI_Type_free(&packed)
         precondition(MPI_Type_commit(&resized) == MPI_SUCCESS, "MPI_Type_commit failed for \(S.self)")
+        DerivedTypes.structures.append(unwrapped(resized))
         return Datatype(unwrapped(resized))
     }
 }

@@ -1,3 +1,4 @@
+import CMPI
 import MPI
 
 #if canImport(Glibc)
@@ -254,7 +255,8 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
             try world.send([Int32(1)], to: world.rank, tag: -7)
             throw CheckFailure(description: "MPI_Send with tag -7 did not fail")
         } catch let error as MPIError {
-            if world.rank == 0 { print("ok threw: \(error) class=\(error.errorClass)") }
+            try expect(error.errorClass == MPI_ERR_TAG, "error class \(error.errorClass), not MPI_ERR_TAG")
+            if world.rank == 0 { print("ok threw MPI_ERR_TAG: \(error)") }
         }
     case "unhandled-error":
         // An error nobody catches must end the whole job through MPI_Abort with the chosen status (4).

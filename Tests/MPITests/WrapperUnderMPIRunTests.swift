@@ -28,7 +28,7 @@ import TestSupport
     func failingCallThrows() throws {
         let result = try BoundedCommand.mpirun(ranks: 2, "mpi-checks", ["failing-call"], timeLimit: 60)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.contains("ok threw: MPI_Send failed: MPI_ERR_TAG"))
+        #expect(result.standardOutput.contains("ok threw MPI_ERR_TAG: MPI_Send failed: "))
     }
 
     @Test("an unhandled error aborts the whole job with its status, promptly")

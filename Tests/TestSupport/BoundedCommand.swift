@@ -53,9 +53,19 @@ public enum BoundedCommand {
         return try RunningCommand(["-k", "5", "\(timeLimit)", executable] + arguments, environment: environment)
     }
 
+    /// Whether the tests were built against MPICH (`PRIMESUM_MPI=mpich`, as Package.swift reads it).
+    public static let isMPICH = ProcessInfo.processInfo.environment["PRIMESUM_MPI"] == "mpich"
+
+    /// The launcher of the MPI the tests were built against: Open MPI's mpirun, or MPICH's Hydra mpiexec.
+    public static var launcher: String {
+        if isMPICH { return "/usr/bin/mpiexec.mpich" }
+        return FileManager.default.isExecutableFile(atPath: "/usr/bin/mpirun.openmpi") ? "/usr/bin/mpirun.openmpi" : "/usr/bin/mpirun"
+    }
+
     /// The `mpirun` flags the tests use (as run.sh's): quiet, unbound, ob1, oversubscription allowed, root
-    /// allowed only as root.
+    /// allowed only as root. Under MPICH, Hydra's `-n` alone.
     public static func mpirunFlags(ranks: Int) -> [String] {
+        if isMPICH { return ["-n", "\(ranks)"] }
         var flags = ["--quiet", "--bind-to", "none", "--mca", "pml", "ob1", "--oversubscribe", "-np", "\(ranks)"]
         if isRoot { flags.append("--allow-run-as-root") }
         return flags
@@ -63,13 +73,13 @@ public enum BoundedCommand {
 
     /// Runs the built product `name` under `mpirun -np ranks`, bounded.
     public static func mpirun(ranks: Int, _ name: String, _ arguments: [String], timeLimit: Int = 180) throws -> CommandResult {
-        try run("/usr/bin/mpirun", mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
+        try run(launcher, mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
     }
 
     /// Starts the built product `name` under `mpirun -np ranks`, bounded, without waiting for it.
     public static func startMPIRun(ranks: Int, _ name: String, _ arguments: [String],
                                    timeLimit: Int = 180) throws -> RunningCommand {
-        try start("/usr/bin/mpirun", mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
+        try start(launcher, mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
     }
 
     /// Runs the project's `run.sh`, bounded.

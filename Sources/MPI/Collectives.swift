@@ -80,15 +80,7 @@ extension Communicator {
     /// The element-wise combination of the values of this process and every process ranked below it
     /// (`MPI_Scan`, an inclusive prefix reduction).
     public func scan<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T] {
-        let count = try mpiCount(values.count)
-        var result = values
-        try values.withUnsafeBufferPointer { (send) throws(MPIError) in
-            try result.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
-                try check(MPI_Scan(send.baseAddress, receive.baseAddress, count, T.mpiDatatype.handle,
-                                   operation.handle, handle), "MPI_Scan")
-            }
-        }
-        return result
+        try elementwise(values, operation, "MPI_Scan") { MPI_Scan($0, $1, $2, $3, $4, $5) }
     }
 
     /// The combination of one value with those of the processes ranked below (`MPI_Scan`).

@@ -86,12 +86,21 @@ public final class Communicator: @unchecked Sendable {
     /// Combines `values` element-wise across all processes with `operation`; every process gets the result
     /// (`MPI_Allreduce`).
     public func allreduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T] {
+        try elementwise(values, operation, "MPI_Allreduce") { MPI_Allreduce($0, $1, $2, $3, $4, $5) }
+    }
+
+    /// Runs a C reduction of `values` into a new array of the same length on every process: the shape that
+    /// `MPI_Allreduce` and `MPI_Scan` share (send buffer, receive buffer, count, type, op, communicator).
+    func elementwise<T: MPIElement>(
+        _ values: [T], _ operation: ReductionOperation<T>, _ function: String,
+        _ call: (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, MPI_Datatype, MPI_Op, MPI_Comm) -> Int32
+    ) throws(MPIError) -> [T] {
         let count = try mpiCount(values.count)
         var result = values
         try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try result.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
-                try check(MPI_Allreduce(send.baseAddress, receive.baseAddress, count, T.mpiDatatype.handle,
-                                        operation.handle, handle), "MPI_Allreduce")
+                try check(call(UnsafeRawPointer(send.baseAddress), UnsafeMutableRawPointer(receive.baseAddress), count,
+                               T.mpiDatatype.handle, operation.handle, handle), function)
             }
         }
         return result

@@ -7,12 +7,13 @@ extension Communicator {
 
     /// Every process gets every process's `values` (the same count on each), in rank order (`MPI_Allgather`).
     public func allgather<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T] {
-        let count = try mpiCount(values.count)
         let total = values.count * size
         return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Allgather(send.baseAddress, count, T.mpiDatatype.handle,
-                                        receive.baseAddress, count, T.mpiDatatype.handle, handle), "MPI_Allgather")
+                try LargeCount.with(values.count, of: T.self) { (count, datatype) throws(MPIError) in
+                    try check(MPI_Allgather(send.baseAddress, count, datatype, receive.baseAddress, count, datatype,
+                                            handle), "MPI_Allgather")
+                }
                 initialized = total
             }
         }
@@ -44,11 +45,12 @@ extension Communicator {
     /// - Precondition: `values.count` is a multiple of the communicator's size.
     public func alltoall<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T] {
         precondition(values.count % size == 0, "\(values.count) values do not split evenly among \(size) ranks")
-        let share = try mpiCount(values.count / size)
         return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: values.count) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Alltoall(send.baseAddress, share, T.mpiDatatype.handle,
-                                       receive.baseAddress, share, T.mpiDatatype.handle, handle), "MPI_Alltoall")
+                try LargeCount.with(values.count / size, of: T.self) { (share, datatype) throws(MPIError) in
+                    try check(MPI_Alltoall(send.baseAddress, share, datatype, receive.baseAddress, share, datatype,
+                                           handle), "MPI_Alltoall")
+                }
                 initialized = values.count
             }
         }

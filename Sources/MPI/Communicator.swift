@@ -95,12 +95,17 @@ public final class Communicator: @unchecked Sendable {
         _ values: [T], _ operation: ReductionOperation<T>, _ function: String,
         _ call: (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, MPI_Datatype, MPI_Op, MPI_Comm) -> Int32
     ) throws(MPIError) -> [T] {
-        let count = try mpiCount(values.count)
         var result = values
         try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try result.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
-                try check(call(UnsafeRawPointer(send.baseAddress), UnsafeMutableRawPointer(receive.baseAddress), count,
-                               T.mpiDatatype.handle, operation.handle, handle), function)
+                // Past Int32.max elements, slice by slice: the operation applies element by element, and a
+                // predefined operation cannot apply to a derived datatype.
+                for start in stride(from: 0, to: Swift.max(values.count, 1), by: LargeCount.sliceElements) {
+                    let count = Swift.min(LargeCount.sliceElements, values.count - start)
+                    try check(call(UnsafeRawPointer(send.baseAddress.map { $0 + start }),
+                                   UnsafeMutableRawPointer(receive.baseAddress.map { $0 + start }), Int32(count),
+                                   T.mpiDatatype.handle, operation.handle, handle), function)
+                }
             }
         }
         return result

@@ -1,12 +1,16 @@
 import CMPI
 
-/// Counts past `Int32.max` elements, which MPI 3.1 (Open MPI 4.1) cannot pass: the buffer travels as one
-/// element of a derived datatype that covers all of it (`MPI_Type_contiguous` blocks of 2^30 elements plus a
-/// remainder, joined by `MPI_Type_create_struct`), made for the call and freed after it.
+/// Counts past `Int32.max` elements, which MPI 3.1 (Open MPI 4.1) cannot pass: the buffer (or each rank's
+/// share of it, in gather, scatter, allgather and alltoall) travels as one element of a derived datatype that
+/// covers all of it (`MPI_Type_contiguous` blocks of 2^30 elements plus a remainder, joined by
+/// `MPI_Type_create_struct`; its extent is the share's, so shares line up), made for the call and freed after
+/// it. Reductions go slice by slice instead: a predefined operation cannot apply to a derived datatype.
 @usableFromInline
 enum LargeCount {
     /// Elements per block of the derived type.
     @usableFromInline static let blockElements = 1 << 30
+    /// Elements per call when a reduction is cut into slices.
+    static let sliceElements = Int(Int32.max)
 
     /// Calls `body` with the count and datatype that describe `count` elements of `T`: `(count, T's type)`
     /// when it fits in an `Int32`, else `(1, a derived type)`.

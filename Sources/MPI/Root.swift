@@ -62,12 +62,12 @@ public struct Root: Sendable {
     }
 
     private func scatterCore<T: MPIElement>(_ values: [T], share: Int) throws(MPIError) -> [T] {
-        let count = try mpiCount(share)
-        return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+        try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: share) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Scatter(send.baseAddress, count, T.mpiDatatype.handle,
-                                      receive.baseAddress, count, T.mpiDatatype.handle, Int32(rank), comm),
-                          "MPI_Scatter")
+                try LargeCount.with(share, of: T.self) { (count, datatype) throws(MPIError) in
+                    try check(MPI_Scatter(send.baseAddress, count, datatype, receive.baseAddress, count, datatype,
+                                          Int32(rank), comm), "MPI_Scatter")
+                }
                 initialized = share
             }
         }
@@ -118,13 +118,13 @@ public struct Root: Sendable {
     /// Collects `values` (the same count on every process) at the root, in rank order (`MPI_Gather`).
     /// Returns all of them at the root, nil elsewhere.
     public func gather<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T]? {
-        let count = try mpiCount(values.count)
         let total = isCallerRoot ? values.count * communicator.size : 0
         let gathered = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Gather(send.baseAddress, count, T.mpiDatatype.handle,
-                                     receive.baseAddress, count, T.mpiDatatype.handle, Int32(rank), comm),
-                          "MPI_Gather")
+                try LargeCount.with(values.count, of: T.self) { (count, datatype) throws(MPIError) in
+                    try check(MPI_Gather(send.baseAddress, count, datatype, receive.baseAddress, count, datatype,
+                                         Int32(rank), comm), "MPI_Gather")
+                }
                 initialized = total
             }
         }
@@ -158,12 +158,16 @@ public struct Root: Sendable {
     /// Combines `values` element-wise across all processes with `operation`, result at the root
     /// (`MPI_Reduce`). Returns the result at the root, nil elsewhere.
     public func reduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T]? {
-        let count = try mpiCount(values.count)
         let resultCount = isCallerRoot ? values.count : 0
         let result = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: resultCount) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Reduce(send.baseAddress, receive.baseAddress, count, T.mpiDatatype.handle,
-                                     operation.handle, Int32(rank), comm), "MPI_Reduce")
+                // Past Int32.max elements, slice by slice (see ``Communicator/allreduce(_:_:)``).
+                for start in stride(from: 0, to: Swift.max(values.count, 1), by: LargeCount.sliceElements) {
+                    let count = Swift.min(LargeCount.sliceElements, values.count - start)
+                    try check(MPI_Reduce(send.baseAddress.map { $0 + start }, receive.baseAddress.map { $0 + start },
+                                         Int32(count), T.mpiDatatype.handle, operation.handle, Int32(rank), comm),
+                              "MPI_Reduce")
+                }
                 initialized = resultCount
             }
         }

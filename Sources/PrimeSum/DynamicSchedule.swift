@@ -66,13 +66,11 @@ enum DynamicSchedule {
         for _ in 0..<threads {
             DispatchQueue.global().async(group: group) {
                 while let chunk = queue.take() {
-                    let points = borders.points(in: chunk)
-                    let pieces = engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: Array(points.dropFirst().dropLast())) {
+                    let sieved = RankWork.sieve(chunk, borders: borders, queries: queries, engine: engine) {
                         accumulator.integersDone.add($0, ordering: .relaxed)
                     }
-                    accumulator.add(RankWork.outcome(of: chunk, points: points, pieceTallies: pieces, queries: queries),
-                                    chunk: chunk)
-                    if recordsChunks { finished.push(ChunkRecord(chunk: chunk, pieces: pieces)) }
+                    accumulator.add(sieved.outcome, chunk: chunk)
+                    if recordsChunks { finished.push(ChunkRecord(chunk: chunk, pieces: sieved.pieces)) }
                 }
             }
         }
@@ -226,24 +224,20 @@ private final class ChunkQueue: Sendable {
 /// The sum of the chunks' outcomes on this rank.
 private final class Accumulator: Sendable {
     let integersDone = Atomic<UInt64>(0)
-    private let state: Locked<(contributions: [PrimeTally], total: PrimeTally, hull: Query?)>
+    private let state: Locked<(outcome: RankWork.Outcome, hull: Query?)>
 
     init(queryCount: Int) {
-        state = Locked(([PrimeTally](repeating: .zero, count: queryCount), .zero, nil))
+        state = Locked((RankWork.Outcome.zero(queryCount: queryCount), nil))
     }
 
     func add(_ outcome: RankWork.Outcome, chunk: Query) {
         state.withLock { state in
-            for i in outcome.contributions.indices { state.contributions[i] += outcome.contributions[i] }
-            state.total += outcome.total
+            state.outcome.add(outcome)
             state.hull = state.hull.map { Query(lo: Swift.min($0.lo, chunk.lo), hi: Swift.max($0.hi, chunk.hi)) } ?? chunk
         }
     }
 
     func result() -> DynamicSchedule.RankResult {
-        state.withLock {
-            DynamicSchedule.RankResult(outcome: RankWork.Outcome(contributions: $0.contributions, total: $0.total),
-                                       hull: $0.hull ?? Query(lo: 0, hi: 0))
-        }
+        state.withLock { DynamicSchedule.RankResult(outcome: $0.outcome, hull: $0.hull ?? Query(lo: 0, hi: 0)) }
     }
 }

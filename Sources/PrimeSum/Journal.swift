@@ -101,13 +101,10 @@ public final class Journal {
     /// Each query's tally over the saved chunks.
     public func contributions() -> [PrimeTally] {
         let queries = request.queries
-        var total = [PrimeTally](repeating: .zero, count: queries.count)
-        for record in records {
-            let outcome = RankWork.outcome(of: record.chunk, points: borders.points(in: record.chunk),
-                                           pieceTallies: record.pieces, queries: queries)
-            for i in total.indices { total[i] += outcome.contributions[i] }
-        }
-        return total
+        return records.reduce(into: RankWork.Outcome.zero(queryCount: queries.count)) { total, record in
+            total.add(RankWork.outcome(of: record.chunk, points: borders.points(in: record.chunk),
+                                       pieceTallies: record.pieces, queries: queries))
+        }.contributions
     }
 
     // MARK: Format

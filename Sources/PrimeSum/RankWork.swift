@@ -24,6 +24,16 @@ struct RankWork {
         var contributions: [PrimeTally]
         /// The tally of the whole range.
         var total: PrimeTally
+
+        static func zero(queryCount: Int) -> Outcome {
+            Outcome(contributions: [PrimeTally](repeating: .zero, count: queryCount), total: .zero)
+        }
+
+        /// Adds the outcome of a disjoint range.
+        mutating func add(_ other: Outcome) {
+            for i in contributions.indices { contributions[i] += other.contributions[i] }
+            total += other.total
+        }
     }
 
     /// How many chunks `range` is worth cutting into, from 1 to `maximum`. Every chunk generates the sieving
@@ -43,18 +53,20 @@ struct RankWork {
             Int(Swift.min(range.hi - range.lo, UInt128(threads))),
             Self.worthwhileChunkCount(range, maximum: threads * Self.chunksPerThread))
         let chunkBorders = engine.equalCostBorders(from: range.lo, to: range.hi, parts: chunkCount)
-        var inside = Set<UInt128>(chunkBorders)
-        for query in queries {
-            for border in [query.lo, query.hi] where range.lo < border && border < range.hi { inside.insert(border) }
-        }
-        let points = inside.sorted()  // from range.lo to range.hi, every cut
-
-        // Each chunk tallies the pieces between the points inside it.
-        // (Tiny ranges repeat borders: an empty chunk would add a piece that no pair of points bounds.)
+        // (Tiny ranges repeat borders: empty chunks are left out.)
         let chunks = zip(chunkBorders, chunkBorders.dropFirst()).map { Query(lo: $0, hi: $1) }.filter { $0.lo < $0.hi }
-        let pieceTallies = try tallyChunks(chunks, points: points, tickInterval: tickInterval, tick: tick)
+        let outcomes = try sieveChunks(chunks, tickInterval: tickInterval, tick: tick)
+        return outcomes.reduce(into: Outcome.zero(queryCount: queries.count)) { $0.add($1) }
+    }
 
-        return Self.outcome(of: range, points: points, pieceTallies: pieceTallies, queries: queries)
+    /// Sieves one chunk in one pass, cut at the query borders inside it: the tallies of its pieces (what a
+    /// checkpoint records) and each query's tally inside the chunk.
+    static func sieve(_ chunk: Query, borders: QueryBorders, queries: [Query], engine: PrimeSieve,
+                      progress: @escaping (UInt64) -> Void) -> (pieces: [PrimeTally], outcome: Outcome) {
+        let points = borders.points(in: chunk)
+        let pieces = engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: Array(points.dropFirst().dropLast()),
+                                    progress: progress)
+        return (pieces, outcome(of: chunk, points: points, pieceTallies: pieces, queries: queries))
     }
 
     /// Each query's tally inside `range`, from the tallies of the pieces between consecutive `points` (which
@@ -75,31 +87,30 @@ struct RankWork {
         return Outcome(contributions: contributions, total: runningTotals.last!)
     }
 
-    /// The tallies of the pieces between consecutive `points`, computed chunk by chunk on `threads` worker
-    /// threads that take the next chunk from a shared counter, while this thread ticks.
-    private func tallyChunks(_ chunks: [Query], points: [UInt128], tickInterval: Double,
-                             tick: (UInt64) throws -> Void) rethrows -> [PrimeTally] {
+    /// Each chunk's outcome, computed on `threads` worker threads that take the next chunk from a shared
+    /// counter, while this thread ticks.
+    private func sieveChunks(_ chunks: [Query], tickInterval: Double,
+                             tick: (UInt64) throws -> Void) rethrows -> [Outcome] {
         let results = ChunkResults(count: chunks.count)
-        let engine = engine
+        let engine = engine, queries = queries
+        let borders = QueryBorders(queries)
         let group = DispatchGroup()
         for _ in 0..<Swift.min(threads, chunks.count) {
             DispatchQueue.global().async(group: group) {
                 while true {
                     let index = results.nextChunk.add(1, ordering: .relaxed).oldValue
                     guard index < chunks.count else { return }
-                    let chunk = chunks[index]
-                    let cuts = points.filter { chunk.lo < $0 && $0 < chunk.hi }
-                    let tallies = engine.tallies(from: chunk.lo, to: chunk.hi, cutAt: cuts) { integers in
-                        results.integersDone.add(integers, ordering: .relaxed)
+                    let sieved = Self.sieve(chunks[index], borders: borders, queries: queries, engine: engine) {
+                        results.integersDone.add($0, ordering: .relaxed)
                     }
-                    results.store(tallies, at: index)
+                    results.store(sieved.outcome, at: index)
                 }
             }
         }
         while group.wait(timeout: .now() + .milliseconds(Int(tickInterval * 1000))) == .timedOut {
             try tick(results.integersDone.load(ordering: .relaxed))
         }
-        return results.all.flatMap { $0 }
+        return results.all.compactMap { $0 }
     }
 }
 
@@ -107,13 +118,13 @@ struct RankWork {
 private final class ChunkResults: Sendable {
     let nextChunk = Atomic<Int>(0)
     let integersDone = Atomic<UInt64>(0)
-    private let slots: Locked<[[PrimeTally]]>
+    private let slots: Locked<[RankWork.Outcome?]>
 
-    init(count: Int) { slots = Locked([[PrimeTally]](repeating: [], count: count)) }
+    init(count: Int) { slots = Locked([RankWork.Outcome?](repeating: nil, count: count)) }
 
-    func store(_ tallies: [PrimeTally], at index: Int) { slots.withLock { $0[index] = tallies } }
+    func store(_ outcome: RankWork.Outcome, at index: Int) { slots.withLock { $0[index] = outcome } }
 
-    var all: [[PrimeTally]] { slots.withLock { $0 } }
+    var all: [RankWork.Outcome?] { slots.withLock { $0 } }
 }
 
 extension UInt64 {

@@ -93,10 +93,13 @@ public enum BoundedCommand {
     }
 
     /// The process IDs whose command line contains `text` (`pgrep -f`).
-    public static func processes(matching text: String) -> [Int32] {
+    public static func processes(matching text: String) -> [Int32] { pgrep(["-f", "--", text]) }
+
+    /// The process IDs `pgrep arguments` prints.
+    static func pgrep(_ arguments: [String]) -> [Int32] {
         let pgrep = Process()
         pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        pgrep.arguments = ["-f", "--", text]
+        pgrep.arguments = arguments
         let pipe = Pipe()
         pgrep.standardOutput = pipe
         guard (try? pgrep.run()) != nil else { return [] }
@@ -146,17 +149,7 @@ public final class RunningCommand {
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// The process ID of the program itself (the child of `timeout`), once it is running.
-    public var programID: Int32? {
-        let pgrep = Process()
-        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        pgrep.arguments = ["-P", "\(process.processIdentifier)"]
-        let pipe = Pipe()
-        pgrep.standardOutput = pipe
-        guard (try? pgrep.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        pgrep.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }.first
-    }
+    public var programID: Int32? { BoundedCommand.pgrep(["-P", "\(process.processIdentifier)"]).first }
 
     /// Sends `signal` to the program (not to `timeout`).
     public func signal(_ signal: Int32) {

@@ -1,5 +1,10 @@
-/// A sieving prime with its place in the sieve: the next multiple to cross off, as a byte index relative to
-/// the current segment, and its wheel state (see ``Wheel/crossingStates``). 12 bytes.
+/// A small or medium sieving prime with its place in the sieve: the next multiple to cross off, as a byte
+/// index relative to the current segment, and its wheel state. 12 bytes.
+///
+/// It crosses off `p * m` for the `m` coprime to 30. With `p = 30q + pr` and `m = 30j + r`, `p * m` lies in
+/// byte `q*m + pr*j + (pr*r) / 30`, at the bit of `(pr*r) % 30`: where the next multiples fall depends on `q`
+/// and on the 64 wheel states `(pr, r)` only, which `crossOffUnrolled` turns into one loop per state.
+/// (Big primes step along the mod-210 wheel instead: see ``Wheel210``.)
 struct CrossingPrime {
     /// The byte of the next multiple, relative to the start of the current segment.
     var multipleIndex: UInt32

@@ -45,10 +45,11 @@ public struct SieveConfiguration: Sendable, Hashable {
     public var blockBytes: Int
 
     /// - Parameters:
-    ///   - segmentBytes: rounded up to a power of two, at least 8 and at most 2^26.
+    ///   - segmentBytes: rounded up to a power of two, at least 8 and at most 2^23
+    ///     (the bucket sieve's 23-bit byte index).
     ///   - blockBytes: at most the segment.
     public init(segmentBytes: Int = Tuning.defaultSegmentBytes, blockBytes: Int = Tuning.defaultBlockBytes) {
-        self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), 1 << 26).nextPowerOfTwo
+        self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), BucketSieve.largestSegmentBytes).nextPowerOfTwo
         self.blockBytes = Swift.max(1, Swift.min(blockBytes, self.segmentBytes))
     }
 

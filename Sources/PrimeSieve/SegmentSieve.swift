@@ -56,39 +56,35 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         }
         let segmentStart = segmentStart
         let blockBytes = blockBytes
-        Wheel.crossingStates.withUnsafeBufferPointer { states in
-            let states = states.baseAddress!
-            bitmap.withUnsafeMutableBufferPointer { bitmap in
-                let bits = bitmap.baseAddress!
-                PreSieve.shared.fill(bits, count: length, firstByte: segmentStart)
-                smallPrimes.withUnsafeMutableBufferPointer { primes in
-                    var blockEnd = 0
-                    while blockEnd < length {
-                        blockEnd = Swift.min(blockEnd + blockBytes, length)
-                        for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd) }
-                    }
-                    for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
+        bitmap.withUnsafeMutableBufferPointer { bitmap in
+            let bits = bitmap.baseAddress!
+            PreSieve.shared.fill(bits, count: length, firstByte: segmentStart)
+            smallPrimes.withUnsafeMutableBufferPointer { primes in
+                var blockEnd = 0
+                while blockEnd < length {
+                    blockEnd = Swift.min(blockEnd + blockBytes, length)
+                    for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd) }
                 }
-                mediumPrimes.withUnsafeMutableBufferPointer { primes in
-                    for j in primes.indices {
-                        primes[j].crossOffUnrolled(bits, until: length)
-                        primes[j].multipleIndex &-= UInt32(length)
-                    }
-                }
-                bigPrimes?.crossOff(bits, length: length, states: states)
-                body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)
+                for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
             }
+            mediumPrimes.withUnsafeMutableBufferPointer { primes in
+                for j in primes.indices {
+                    primes[j].crossOffUnrolled(bits, until: length)
+                    primes[j].multipleIndex &-= UInt32(length)
+                }
+            }
+            bigPrimes?.crossOff(bits, length: length)
+            body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)
         }
         self.segmentStart += UInt64(length)
         return true
     }
 
     private mutating func addSievingPrime(_ p: UInt64) {
-        let crossing = CrossingPrime(prime: p, segmentStart: segmentStart)
         if p <= smallPrimeLimit {
-            smallPrimes.append(crossing)
+            smallPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
         } else if p <= bigPrimeThreshold {
-            mediumPrimes.append(crossing)
+            mediumPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
         } else {
             if bigPrimes == nil {
                 let segmentBytes = bitmap.count.nextPowerOfTwo
@@ -96,7 +92,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
                 bigPrimes = BucketSieve(segmentBytes: segmentBytes, segmentCount: segmentsLeft,
                                         largestPrime: largestSievingPrime)
             }
-            bigPrimes!.add(crossing)
+            bigPrimes!.add(prime: p, segmentStart: segmentStart)
         }
     }
 }

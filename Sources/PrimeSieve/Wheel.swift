@@ -10,9 +10,6 @@ enum Wheel {
     /// The integers coprime to 30 in one block, in bit order.
     static let residues: [Int] = [1, 7, 11, 13, 17, 19, 23, 29]
 
-    /// The distance from each residue to the next (the last wraps to 31 = 30 + 1).
-    static let gaps: [Int] = [6, 4, 2, 4, 2, 4, 6, 2]
-
     /// For each `t` in `0..<30`: the bit of `t` if `t` is a residue, else nil.
     static let bitOfResidue: [Int?] = (0..<30).map { residues.firstIndex(of: $0) }
 
@@ -42,37 +39,5 @@ enum Wheel {
     /// For each `t` in `0...30`: the mask of the bits whose integers `30k + residue` are `< 30k + t`.
     static let bitsBelow: [UInt8] = (0...30).map { t in
         (0..<8).reduce(UInt8(0)) { mask, bit in residues[bit] < t ? mask | UInt8(1 << bit) : mask }
-    }
-
-    // MARK: Crossing off
-
-    /// A sieving prime `p` crosses off `p * m` for the `m` coprime to 30. With `p = 30q + pr` and
-    /// `m = 30j + residues[i]`, `p * m` lies in byte `q*m + pr*j + (pr*residues[i]) / 30`, at the bit of
-    /// `(pr*residues[i]) % 30`. Stepping `m` to the next residue moves the byte by `q * gaps[i]` plus a small
-    /// carry that depends only on `(pr, i)`: the 64 "wheel states" below.
-    ///
-    /// Index a state as `primeClass * 8 + i`, where `primeClass` is the bit of `p % 30`.
-    struct CrossingState {
-        /// The bitmap byte's mask that clears `p * m`.
-        var clearMask: UInt8
-        /// `gaps[i]`: multiply by `q` for the byte step.
-        var gap: UInt8
-        /// The byte step's part that does not depend on `q`.
-        var carry: UInt8
-        /// The state of the next multiple.
-        var next: UInt8
-    }
-
-    static let crossingStates: [CrossingState] = (0..<64).map { state in
-        let primeResidue = residues[state / 8]
-        let i = state % 8
-        let product = primeResidue * residues[i]
-        let nextProduct = primeResidue * (residues[i] + gaps[i])
-        return CrossingState(
-            clearMask: ~UInt8(1 << bitOfResidue[product % 30]!),
-            gap: UInt8(gaps[i]),
-            carry: UInt8(nextProduct / 30 - product / 30),
-            next: UInt8(state / 8 * 8 + (i + 1) % 8)
-        )
     }
 }

@@ -20,41 +20,37 @@ struct RangeTally {
                                  source: SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes,
                                                        blockBytes: blockBytes))
         var piece = 0
-        Wheel.residueSum.withUnsafeBufferPointer { residueSums in
-            let residueSums = residueSums.baseAddress!
-            while sieve.sieveNextSegment({ segment, segmentStart in
-                let segmentBase = 30 * UInt128(segmentStart)
-                let segmentEnd = Swift.min(segmentBase + 30 * UInt128(segment.count), hi)
-                var cursor = Swift.max(segmentBase, lo)
-                while piece < boundaries.count && boundaries[piece] < segmentEnd {
-                    pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor,
-                                                to: Swift.max(cursor, boundaries[piece]), residueSums: residueSums)
-                    cursor = Swift.max(cursor, boundaries[piece])
-                    piece += 1
-                }
-                pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd,
-                                            residueSums: residueSums)
-                progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
-            }) {}
-        }
+        while sieve.sieveNextSegment({ segment, segmentStart in
+            let segmentBase = 30 * UInt128(segmentStart)
+            let segmentEnd = Swift.min(segmentBase + 30 * UInt128(segment.count), hi)
+            var cursor = Swift.max(segmentBase, lo)
+            while piece < boundaries.count && boundaries[piece] < segmentEnd {
+                pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor,
+                                            to: Swift.max(cursor, boundaries[piece]))
+                cursor = Swift.max(cursor, boundaries[piece])
+                piece += 1
+            }
+            pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd)
+            progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
+        }) {}
         return pieces
     }
 
     /// The primes of the sieved `segment` that lie in `[from, to)`, both inside the segment's integers.
-    static func tally(_ segment: UnsafeBufferPointer<UInt8>, segmentStart: UInt64, from: UInt128, to: UInt128,
-                      residueSums: UnsafePointer<UInt16>) -> PrimeTally {
+    static func tally(_ segment: UnsafeBufferPointer<UInt8>, segmentStart: UInt64, from: UInt128,
+                      to: UInt128) -> PrimeTally {
         guard from < to else { return .zero }
         let base = 30 * UInt128(segmentStart)
         let firstByte = Int((from - base) / 30), firstMask = ~Wheel.bitsBelow[Int((from - base) % 30)]
         let lastByte = Int((to - base) / 30), lastMask = Wheel.bitsBelow[Int((to - base) % 30)]
         var tally = BitmapTally()
         if firstByte == lastByte {
-            tally.add(byte: segment[firstByte] & firstMask & lastMask, at: firstByte, residueSums: residueSums)
+            tally.add(byte: segment[firstByte] & firstMask & lastMask, at: firstByte)
         } else {
-            tally.add(byte: segment[firstByte] & firstMask, at: firstByte, residueSums: residueSums)
-            tally.add(segment, from: firstByte + 1, to: lastByte, residueSums: residueSums)
+            tally.add(byte: segment[firstByte] & firstMask, at: firstByte)
+            tally.add(segment, from: firstByte + 1, to: lastByte)
             if lastByte < segment.count {
-                tally.add(byte: segment[lastByte] & lastMask, at: lastByte, residueSums: residueSums)
+                tally.add(byte: segment[lastByte] & lastMask, at: lastByte)
             }
         }
         return tally.tally(baseByte: segmentStart)

@@ -8,10 +8,13 @@ import Darwin
 
 /// Every tuning constant of the engine, with its trade-off. Measured on the benchmark (`./run.sh bench`).
 public enum Tuning {
-    /// Sieving primes up to `blockBytes * smallPrimeFactor` use the unrolled wheel-turn loop: it pays 8
-    /// offset computations per prime per segment, worth it once a prime makes a few turns per segment
-    /// (a turn is `p` bytes).
-    public static let smallPrimeFactor: UInt64 = 1
+    /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each L1-sized block in turn; larger
+    /// ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so a prime below
+    /// `blockBytes / 8` makes at least 8 turns (64 multiples) per block: its per-call cost (the dispatch on
+    /// its wheel state, the loop's tail) is amortised and its writes stay in L1. Above that, calling it once
+    /// per block costs more than its writes landing in L2: below 10^10 a divisor of 1 took 4.0 s, 4 and 8 took
+    /// 2.3–3.2 s (interleaved runs of `prime-sum-bench measure primesum 0 1e10`); 16 and 32 were slower again.
+    public static let smallPrimeDivisor: UInt64 = 8
     /// Sieving primes above `segmentBytes * bigPrimeFactor` go to the bucket sieve: a prime makes one
     /// multiple per `p / 8` bytes on average, so above a few segments' worth most segments hold none of
     /// its multiples and visiting it every segment would be wasted work.

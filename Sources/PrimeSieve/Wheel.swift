@@ -30,12 +30,6 @@ enum Wheel {
         Int(truncatingIfNeeded: (0x380_00C0_0A20_0184_0020_0000 as UInt128) >> (3 * t) & 7)
     }
 
-    /// For each byte value: the sum of the residues of its set bits (at most 130), so that the primes of
-    /// byte `k` sum to `popcount(byte) * 30k + residueSum[byte]`.
-    static let residueSum: [UInt16] = (0..<256).map { byte in
-        (0..<8).reduce(0) { sum, bit in byte & (1 << bit) != 0 ? sum + UInt16(residues[bit]) : sum }
-    }
-
     /// For each `t` in `0...30`: the mask of the bits whose integers `30k + residue` are `< 30k + t`.
     static let bitsBelow: [UInt8] = (0...30).map { t in
         (0..<8).reduce(UInt8(0)) { mask, bit in residues[bit] < t ? mask | UInt8(1 << bit) : mask }

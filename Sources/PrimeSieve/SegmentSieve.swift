@@ -36,7 +36,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         let highest = 30 * UInt128(endByte)
         largestSievingPrime = UInt64(Swift.min(highest, UInt128(UInt64.max))).squareRootFloor()
         smallPrimeLimit = UInt64(blockBytes) / Tuning.smallPrimeDivisor
-        bigPrimeThreshold = UInt64(segmentBytes) * Tuning.bigPrimeFactor
+        bigPrimeThreshold = UInt64(segmentBytes) / Tuning.bigPrimeDivisor
         segmentStart = firstByte
         bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))))
     }

@@ -15,10 +15,13 @@ public enum Tuning {
     /// per block costs more than its writes landing in L2: below 10^10 a divisor of 1 took 4.0 s, 4 and 8 took
     /// 2.3–3.2 s (interleaved runs of `prime-sum-bench measure primesum 0 1e10`); 16 and 32 were slower again.
     public static let smallPrimeDivisor: UInt64 = 8
-    /// Sieving primes above `segmentBytes * bigPrimeFactor` go to the bucket sieve: a prime makes one
-    /// multiple per `p / 8` bytes on average, so above a few segments' worth most segments hold none of
-    /// its multiples and visiting it every segment would be wasted work.
-    public static let bigPrimeFactor: UInt64 = 4
+    /// Sieving primes above `segmentBytes / bigPrimeDivisor` go to the bucket sieve. A medium prime is
+    /// visited every segment, and pays a call, a dispatch on its wheel state and a loop tail even when the
+    /// segment holds few of its multiples; a bucket entry is visited only where it has multiples, and steps
+    /// along the mod-210 wheel. A prime above half a segment makes at most ~2 wheel turns (16 multiples)
+    /// per segment, where the bucket already wins: against a threshold of 4 segments, a divisor of 2 was
+    /// ~8 % faster on [10^15, +3·10^9) and near 2^64 (interleaved runs), for +7 MiB of entries near 2^64.
+    public static let bigPrimeDivisor: UInt64 = 2
     /// Default segment: bytes of bitmap sieved at a time (30 integers per byte). Every segment costs a visit
     /// of each medium prime and a pass over a bucket, which wants segments large; medium primes' scattered
     /// writes want the segment in a fast cache, which wants it small. A quarter of the L2 cache (found at

@@ -30,7 +30,8 @@ struct BucketSieve {
 
     private let segmentShift: Int
     private let segmentMask: Int
-    /// `buckets[s % buckets.count]`: the primes whose next multiple lies in segment `s`.
+    /// `buckets[s & (buckets.count - 1)]`: the primes whose next multiple lies in segment `s`. A power of two
+    /// of them, so that finding a bucket takes a mask, not a division (one per entry moved).
     private var buckets: [Bucket]
     private let pool = BlockPool()
     private let wheel = Wheel210.Tables.shared
@@ -54,20 +55,28 @@ struct BucketSieve {
         // A prime's next multiple lies at most q·10 + 10 bytes ahead (the widest gap of the mod-210 wheel is
         // 10), and no bucket is needed past the range's last segment.
         let reach = Int(largestPrime / 30 * 10 + 10) >> segmentShift
-        buckets = [Bucket](repeating: Bucket(), count: Swift.min(reach + 2, segmentCount + 1))
+        buckets = [Bucket](repeating: Bucket(), count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
     }
 
-    /// Adds a big prime (`< 2^32`), placed at its first multiple from the current segment, whose first byte
-    /// is `segmentStart`, on.
-    @inline(__always)
-    mutating func add(prime: UInt64, segmentStart: UInt64) {
+    /// Adds the big primes `first` and then `source`'s next ones while their squares are below `endValue`,
+    /// each placed at its first multiple from the current segment (whose first byte is `segmentStart`) on.
+    /// Returns the first prime not added, nil when the source ran out.
+    ///
+    /// One loop for them all: near 2^64 the sieve adds 203 million primes before its first segment.
+    mutating func add<Source: SievingPrimeSource>(startingWith first: UInt64, from source: inout Source,
+                                                  whileSquareBelow endValue: UInt128, segmentStart: UInt64) -> UInt64? {
         let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
-        let segmentCount = segmentCount, pool = pool
-        let (offset, state) = wheel.firstMultiple(of: prime, from: segmentStart)
-        buckets.withUnsafeMutableBufferPointer { buckets in
-            Self.place(index: Int(offset), state: UInt32(state), quotient: UInt32(prime / 30),
-                       from: segment, into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
-                       segmentCount: segmentCount, pool: pool)
+        let segmentCount = segmentCount, pool = pool, wheel = wheel
+        return buckets.withUnsafeMutableBufferPointer { buckets in
+            var next: UInt64? = first
+            while let p = next, UInt128(p * p) < endValue {
+                let (offset, state) = wheel.firstMultiple(of: p, from: segmentStart)
+                Self.place(index: Int(offset), state: UInt32(state), quotient: UInt32(p / 30), from: segment,
+                           into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
+                           segmentCount: segmentCount, pool: pool)
+                next = source.next()
+            }
+            return next
         }
     }
 
@@ -77,7 +86,7 @@ struct BucketSieve {
                               segmentCount: Int, pool: BlockPool) {
         let targetSegment = segment &+ (index >> segmentShift)
         guard targetSegment < segmentCount else { return }  // past the range: never needed again
-        let bucket = buckets.baseAddress! + targetSegment % buckets.count
+        let bucket = buckets.baseAddress! + targetSegment & (buckets.count - 1)
         if bucket.pointee.cursor == bucket.pointee.end {
             let block = pool.takeBlock()
             bucket.pointee.blocks.append(block)
@@ -97,7 +106,7 @@ struct BucketSieve {
         let indexMask = (UInt32(1) << Self.stateShift) - 1
         let states = wheel.crossingStates
         buckets.withUnsafeMutableBufferPointer { buckets in
-            let current = buckets.baseAddress! + segment % buckets.count
+            let current = buckets.baseAddress! + segment & (buckets.count - 1)
             let bucket = current.pointee
             current.pointee = Bucket()
             for block in bucket.blocks {

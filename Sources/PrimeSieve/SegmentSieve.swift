@@ -51,6 +51,13 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         let length = Int(Swift.min(UInt64(bitmap.count), endByte - segmentStart))
         let segmentEndValue = 30 * UInt128(segmentStart + UInt64(length))
         while let p = pendingPrime, UInt128(p * p) < segmentEndValue {
+            if p > bigPrimeThreshold {
+                // Big primes come by the hundred million near 2^64: one tight loop places them all.
+                makeBucketSieve()
+                pendingPrime = bigPrimes!.add(startingWith: p, from: &source, whileSquareBelow: segmentEndValue,
+                                              segmentStart: segmentStart)
+                break
+            }
             if p > PreSieve.largestPrime { addSievingPrime(p) }
             pendingPrime = source.next()
         }
@@ -80,20 +87,21 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         return true
     }
 
+    /// Adds a small or medium sieving prime.
     private mutating func addSievingPrime(_ p: UInt64) {
         if p <= smallPrimeLimit {
             smallPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
-        } else if p <= bigPrimeThreshold {
-            mediumPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
         } else {
-            if bigPrimes == nil {
-                let segmentBytes = bitmap.count.nextPowerOfTwo
-                let segmentsLeft = Int((endByte - segmentStart + UInt64(segmentBytes) - 1) / UInt64(segmentBytes))
-                bigPrimes = BucketSieve(segmentBytes: segmentBytes, segmentCount: segmentsLeft,
-                                        largestPrime: largestSievingPrime)
-            }
-            bigPrimes!.add(prime: p, segmentStart: segmentStart)
+            mediumPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
         }
+    }
+
+    /// Makes the bucket sieve when the first big prime joins.
+    private mutating func makeBucketSieve() {
+        guard bigPrimes == nil else { return }
+        let segmentBytes = bitmap.count.nextPowerOfTwo
+        let segmentsLeft = Int((endByte - segmentStart + UInt64(segmentBytes) - 1) / UInt64(segmentBytes))
+        bigPrimes = BucketSieve(segmentBytes: segmentBytes, segmentCount: segmentsLeft, largestPrime: largestSievingPrime)
     }
 }
 

@@ -54,6 +54,7 @@ struct SievingPrimes: SievingPrimeSource {
                              source: BasePrimes(upTo: limit.squareRootFloor()))
     }
 
+    @inline(__always)
     mutating func next() -> UInt64? {
         while position == buffer.count {
             if finished { return nil }
@@ -64,34 +65,39 @@ struct SievingPrimes: SievingPrimeSource {
     }
 
     private mutating func refill() {
-        buffer.removeAll(keepingCapacity: true)
-        position = 0
         let limit = limit
-        var primes = buffer
-        buffer = []
+        var primes: [UInt32] = []
         let more = sieve.sieveNextSegment { bitmap, firstByte in
-            var j = 0
+            // At most one prime per set bit: the bitmap's popcount sizes the array, written without appends.
             let raw = UnsafeRawPointer(bitmap.baseAddress!)
-            while j < bitmap.count {
-                var word: UInt64
-                if j + 8 <= bitmap.count {
-                    word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                } else {
-                    word = 0
-                    for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
+            var bits = 0
+            var j = 0
+            while j + 8 <= bitmap.count { bits += raw.loadUnaligned(fromByteOffset: j, as: UInt64.self).nonzeroBitCount; j += 8 }
+            while j < bitmap.count { bits += bitmap[j].nonzeroBitCount; j += 1 }
+            primes = [UInt32](unsafeUninitializedCapacity: bits) { out, count in
+                var j = 0
+                while j < bitmap.count {
+                    var word: UInt64
+                    if j + 8 <= bitmap.count {
+                        word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                    } else {
+                        word = 0
+                        for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
+                    }
+                    let base = 30 * (firstByte + UInt64(j))
+                    while word != 0 {
+                        let bit = word.trailingZeroBitCount
+                        let prime = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
+                        if prime > limit { return }
+                        if prime >= 7 { out[count] = UInt32(truncatingIfNeeded: prime); count += 1 }
+                        word &= word - 1
+                    }
+                    j += 8
                 }
-                let base = 30 * (firstByte + UInt64(j))
-                while word != 0 {
-                    let bit = word.trailingZeroBitCount
-                    let prime = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
-                    if prime > limit { return }
-                    if prime >= 7 { primes.append(UInt32(truncatingIfNeeded: prime)) }
-                    word &= word - 1
-                }
-                j += 8
             }
         }
         buffer = primes
+        position = 0
         if !more { finished = true }
     }
 }

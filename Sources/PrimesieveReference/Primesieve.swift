@@ -1,16 +1,27 @@
 import CPrimesieve
 
 /// libprimesieve as an independent oracle and yardstick: the count and sum of the primes in [lo, hi),
-/// `hi <= 2^64`, by its iterator (every prime visited and added, on the calling thread).
+/// `hi <= 2^64`, by its iterator alone (every prime visited and added, on the calling thread; no count
+/// first, so that the benchmark times exactly the iteration).
 public func primesieveTally(from lo: UInt128, to hi: UInt128) -> (count: UInt64, sum: UInt128) {
     guard lo < hi else { return (0, 0) }
-    // primesieve counts up to 2^64 - 1 inclusive; the count then bounds the iteration, even at the top.
-    let count = primesieve_count_primes(UInt64(lo), UInt64(hi - 1))
+    let last = UInt64(hi - 1)
     var iterator = primesieve_iterator()
     primesieve_init(&iterator)
     defer { primesieve_free_iterator(&iterator) }
-    primesieve_jump_to(&iterator, UInt64(lo), UInt64(hi - 1))
-    var sum: UInt128 = 0
-    for _ in 0..<count { sum += UInt128(primesieve_next_prime(&iterator)) }
+    primesieve_jump_to(&iterator, UInt64(lo), last)
+    var count: UInt64 = 0, sum: UInt128 = 0
+    while true {
+        let prime = primesieve_next_prime(&iterator)
+        guard prime <= last else { break }
+        count &+= 1
+        sum &+= UInt128(prime)
+        // Asking for the prime after the largest one below 2^64 throws a C++ exception in libprimesieve 11
+        // ("cannot generate primes > 2^64") that aborts the process: stop at it.
+        if prime == largestPrimeBelow2To64 { break }
+    }
     return (count, sum)
 }
+
+/// 2^64 - 59, the largest prime below 2^64: where libprimesieve's iterator must stop.
+let largestPrimeBelow2To64: UInt64 = 18_446_744_073_709_551_557

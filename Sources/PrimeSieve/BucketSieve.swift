@@ -21,11 +21,15 @@ struct BucketSieve {
         var quotient: UInt32
     }
 
-    /// One segment's bucket: its blocks, the last one being filled at `cursor` up to `end`.
+    /// One segment's bucket: its blocks, the last one being filled at `cursor` up to `end`. Without a block,
+    /// `cursor` and `end` are both `noBlock`: not optionals, so that adding an entry tests one equality.
     struct Bucket {
         var blocks: [UnsafeMutablePointer<Entry>] = []
-        var cursor: UnsafeMutablePointer<Entry>? = nil
-        var end: UnsafeMutablePointer<Entry>? = nil
+        var cursor: UnsafeMutablePointer<Entry> = Bucket.noBlock
+        var end: UnsafeMutablePointer<Entry> = Bucket.noBlock
+
+        /// A placeholder address, never dereferenced.
+        static var noBlock: UnsafeMutablePointer<Entry> { UnsafeMutablePointer(bitPattern: MemoryLayout<Entry>.alignment)! }
     }
 
     private let segmentShift: Int
@@ -71,7 +75,8 @@ struct BucketSieve {
             var next: UInt64? = first
             while let p = next, UInt128(p * p) < endValue {
                 let (offset, state) = wheel.firstMultiple(of: p, from: segmentStart)
-                Self.place(index: Int(offset), state: UInt32(state), quotient: UInt32(p / 30), from: segment,
+                Self.place(index: Int(truncatingIfNeeded: offset), state: UInt32(truncatingIfNeeded: state),
+                           quotient: UInt32(truncatingIfNeeded: p / 30), from: segment,
                            into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
                            segmentCount: segmentCount, pool: pool)
                 next = source.next()
@@ -84,7 +89,7 @@ struct BucketSieve {
     private static func place(index: Int, state: UInt32, quotient: UInt32, from segment: Int,
                               into buckets: UnsafeMutableBufferPointer<Bucket>, segmentShift: Int, segmentMask: Int,
                               segmentCount: Int, pool: BlockPool) {
-        let targetSegment = segment &+ (index >> segmentShift)
+        let targetSegment = segment &+ (index &>> segmentShift)
         guard targetSegment < segmentCount else { return }  // past the range: never needed again
         let bucket = buckets.baseAddress! + targetSegment & (buckets.count - 1)
         if bucket.pointee.cursor == bucket.pointee.end {
@@ -93,8 +98,9 @@ struct BucketSieve {
             bucket.pointee.cursor = block
             bucket.pointee.end = block + BlockPool.blockEntries
         }
-        let cursor = bucket.pointee.cursor!
-        cursor.pointee = Entry(indexAndState: UInt32(index & segmentMask) | state << Self.stateShift, quotient: quotient)
+        let cursor = bucket.pointee.cursor
+        cursor.pointee = Entry(indexAndState: UInt32(truncatingIfNeeded: index & segmentMask) | state &<< Self.stateShift,
+                               quotient: quotient)
         bucket.pointee.cursor = cursor + 1
     }
 
@@ -110,20 +116,20 @@ struct BucketSieve {
             let bucket = current.pointee
             current.pointee = Bucket()
             for block in bucket.blocks {
-                let end = block == bucket.blocks.last! ? bucket.cursor! : block + BlockPool.blockEntries
+                let end = block == bucket.blocks.last! ? bucket.cursor : block + BlockPool.blockEntries
                 var entry = block
                 while entry < end {
                     var i = Int(entry.pointee.indexAndState & indexMask)
-                    var s = Int(entry.pointee.indexAndState >> Self.stateShift)
+                    var s = Int(entry.pointee.indexAndState &>> Self.stateShift)
                     let q = Int(entry.pointee.quotient)
                     while i < length {
                         let wheel = states[s]
                         bitmap[i] &= wheel.clearMask
                         i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
-                        s = Int(wheel.next)
+                        s &+= Int(wheel.nextDelta)
                     }
                     // (A multiple past a short last segment lies past the range: placing it drops it.)
-                    Self.place(index: i, state: UInt32(s), quotient: entry.pointee.quotient, from: segment,
+                    Self.place(index: i, state: UInt32(truncatingIfNeeded: s), quotient: entry.pointee.quotient, from: segment,
                                into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
                                segmentCount: segmentCount, pool: pool)
                     entry += 1

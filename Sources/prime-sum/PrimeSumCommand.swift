@@ -35,7 +35,7 @@ struct PrimeSumCommand: ParsableCommand {
     var threads: Int = 1
 
     @Option(name: .customLong("segment-kib"),
-            help: "Sieve segment size in KiB, a power of two (default: sized to this machine's caches).")
+            help: "Sieve segment size in KiB, a power of two up to 8192 (default: sized to this machine's caches).")
     var segmentKiB: Int?
 
     @Flag(help: "Print one JSON document instead of lines.")
@@ -67,8 +67,8 @@ struct PrimeSumCommand: ParsableCommand {
             throw ValidationError("--progress must be a number of seconds from 0 to 86400, not \(progress)")
         }
         if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file name") }
-        if let segmentKiB, !(1...65536).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
-            throw ValidationError("--segment-kib must be a power of two from 1 to 65536, not \(segmentKiB)")
+        if let segmentKiB, !(1...8192).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
+            throw ValidationError("--segment-kib must be a power of two from 1 to 8192, not \(segmentKiB)")
         }
     }
 

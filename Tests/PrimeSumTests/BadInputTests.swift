@@ -12,6 +12,7 @@ import TestSupport
         ["--batch", "1:1e7:1"], ["--bogus"], ["5", "--bogus"], ["1", "2", "3"], [], ["--threads", "0", "5"],
         ["--threads", "100000", "5"], ["--threads", "9999999999999999999999", "5"], ["--checkpoint", "", "5"],
         ["--checkpoint"], ["5", "--batch", "1:2:1"], ["1__000"], ["_1"],
+        ["--segment-kib", "16384", "5"], ["--segment-kib", "48", "5"], ["--segment-kib", "0", "5"],
     ]
 
     @Test("at 2 ranks: one sentence from rank 0, status 64, empty stdout", arguments: badRequests)

@@ -18,16 +18,16 @@ enum Wheel {
     // which the engine's differential tests (every residue class, every range border) would catch.
 
     /// `residues[i]`, from 5-bit fields.
-    @inline(__always) static func residue(_ i: Int) -> UInt64 { (0xED_E716_ACE1 as UInt64) >> (5 * i) & 31 }
+    @inline(__always) static func residue(_ i: Int) -> UInt64 { (0xED_E716_ACE1 as UInt64) &>> (5 * i) & 31 }
 
     /// For `t` in `0..<30`: the index of the smallest residue `>= t` (every `t <= 29` has one), from 3-bit fields.
     @inline(__always) static func nextResidueIndex(_ t: Int) -> Int {
-        Int(truncatingIfNeeded: (0x3FF_FFDB_6B64_91B4_9224_9240 as UInt128) >> (3 * t) & 7)
+        Int(truncatingIfNeeded: (0x3FF_FFDB_6B64_91B4_9224_9240 as UInt128) &>> (3 * t) & 7)
     }
 
     /// `bitOfResidue[t]!` for a residue `t`, from 3-bit fields.
     @inline(__always) static func bit(ofResidue t: Int) -> Int {
-        Int(truncatingIfNeeded: (0x380_00C0_0A20_0184_0020_0000 as UInt128) >> (3 * t) & 7)
+        Int(truncatingIfNeeded: (0x380_00C0_0A20_0184_0020_0000 as UInt128) &>> (3 * t) & 7)
     }
 
     /// For each `t` in `0...30`: the mask of the bits whose integers `30k + residue` are `< 30k + t`.

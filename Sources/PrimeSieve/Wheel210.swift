@@ -80,12 +80,14 @@ enum Wheel210 {
         @inline(__always)
         func firstMultiple(of prime: UInt64, from segmentStart: UInt64) -> (offset: UInt64, state: Int) {
             let low = 30 * segmentStart
-            let m0 = Swift.max(prime, low / prime + (low % prime == 0 ? 0 : 1))
+            let (quotient, remainder) = low.quotientAndRemainder(dividingBy: prime)
+            let m0 = Swift.max(prime, quotient &+ (remainder == 0 ? 0 : 1))
             let i = Int(nextResidueIndex[Int(m0 % 210)])
             // p·m = 210·p·j + p·residues[i] lies in byte 7·p·j + (p·residues[i]) / 30: 64-bit arithmetic even
-            // when p·m itself passes 2^64.
-            let byte = 7 * prime * (m0 / 210) + prime * residues[i] / 30
-            return (byte - segmentStart, Wheel.bit(ofResidue: Int(prime % 30)) * 48 + i)
+            // when p·m itself passes 2^64. (Wrapping operators: nothing here overflows — p < 2^32 and the
+            // byte is below 2^64 / 30 + p — and overflow checks cost a branch each, 203 million times near 2^64.)
+            let byte = 7 &* prime &* (m0 / 210) &+ prime &* residues[i] / 30
+            return (byte &- segmentStart, Wheel.bit(ofResidue: Int(prime % 30)) &* 48 &+ i)
         }
     }
 }

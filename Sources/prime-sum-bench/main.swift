@@ -146,14 +146,24 @@ struct Benchmark {
             ("3. [2^64 - 10^10, 2^64)", top - 10_000_000_000, top),
         ]
         for (index, workload) in workloads.enumerated() {
+            // Rounds of (PrimeSum, iterator, count), each ratio taken within its round, so that the VM's
+            // drifting speed does not land on one contender's runs only; the median round is reported.
             let range = ["\(workload.lo)", "\(workload.hi)"]
-            let ours = samples(["measure", "primesum"] + range, times: runs)
-            let iterator = samples(["measure", "primesieve-sum"] + range, times: runs)
-            let count = samples(["measure", "primesieve-count"] + range, times: runs)
-            precondition(ours[0].result == iterator[0].result, "\(workload.name): PrimeSum \(ours[0].result) != primesieve \(iterator[0].result)")
-            let (o, i, c) = (median(ours.map(\.seconds)), median(iterator.map(\.seconds)), median(count.map(\.seconds)))
-            let memory = "\(ours.map(\.peakKiB).max()! / 1024) / \(count.map(\.peakKiB).max()! / 1024)"
-            table += "| \(workload.name) | \(format(o)) | \(format(i)) | \(format(c)) | \(format(o / i)) | \(format(o / c)) | \(memory) |\n"
+            let rounds = (0..<runs).map { _ in
+                (ours: samples(["measure", "primesum"] + range, times: 1)[0],
+                 iterator: samples(["measure", "primesieve-sum"] + range, times: 1)[0],
+                 count: samples(["measure", "primesieve-count"] + range, times: 1)[0])
+            }
+            for round in rounds {
+                precondition(round.ours.result == round.iterator.result,
+                             "\(workload.name): PrimeSum \(round.ours.result) != primesieve \(round.iterator.result)")
+            }
+            let o = median(rounds.map(\.ours.seconds)), i = median(rounds.map(\.iterator.seconds))
+            let c = median(rounds.map(\.count.seconds))
+            let overIterator = median(rounds.map { $0.ours.seconds / $0.iterator.seconds })
+            let overCount = median(rounds.map { $0.ours.seconds / $0.count.seconds })
+            let memory = "\(rounds.map(\.ours.peakKiB).max()! / 1024) / \(rounds.map(\.count.peakKiB).max()! / 1024)"
+            table += "| \(workload.name) | \(format(o)) | \(format(i)) | \(format(c)) | \(format(overIterator)) | \(format(overCount)) | \(memory) |\n"
             chartRows.append("\(index + 1) \"W\(index + 1)\" \(o) \(i) \(c)")
             FileHandle.standardError.write(Data("done: \(workload.name)\n".utf8))
         }

@@ -23,5 +23,12 @@ public func primesieveTally(from lo: UInt128, to hi: UInt128) -> (count: UInt64,
     return (count, sum)
 }
 
-/// 2^64 - 59, the largest prime below 2^64: where libprimesieve's iterator must stop.
-let largestPrimeBelow2To64: UInt64 = 18_446_744_073_709_551_557
+/// The largest prime below 2^64, where a forward iteration must stop: asked of libprimesieve itself (the
+/// prime before 2^64 - 1), once per process.
+let largestPrimeBelow2To64: UInt64 = {
+    var iterator = primesieve_iterator()
+    primesieve_init(&iterator)
+    defer { primesieve_free_iterator(&iterator) }
+    primesieve_jump_to(&iterator, UInt64.max, UInt64.max - 1000)
+    return primesieve_prev_prime(&iterator)
+}()

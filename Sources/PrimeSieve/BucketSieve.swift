@@ -1,5 +1,5 @@
-/// The bucket sieve (Tomás Oliveira e Silva) for big sieving primes: those with fewer multiples than
-/// segments.
+/// The bucket sieve (Tomás Oliveira e Silva) for big sieving primes: those above half a segment, which have
+/// at most a few multiples per segment and, near 2^64, far fewer multiples than there are segments.
 ///
 /// Why it is fast: near 2^64 the sieving primes go up to 2^32, and most of them have no multiple at all in
 /// a given segment. Visiting each prime every segment would cost 200 million visits per segment. Instead

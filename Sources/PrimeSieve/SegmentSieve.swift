@@ -3,11 +3,12 @@
 ///
 /// Each segment is filled from the pre-sieve patterns, then crossed off by three kinds of sieving primes,
 /// each with the loop that suits it:
-/// - small primes (many multiples per L1-sized block): a whole wheel turn per iteration
+/// - small primes (at least 8 wheel turns per L1-sized block): a whole wheel turn per iteration
 ///   (`crossOffUnrolled`), block by block so that their dense writes stay in the L1 cache;
-/// - medium primes (a few multiples per segment): the same loops over the whole segment;
-/// - big primes (fewer multiples than segments): the bucket sieve, which touches only the primes that have
-///   a multiple in the segment.
+/// - medium primes (up to half a segment): the same loops over the whole segment;
+/// - big primes (above half a segment): the bucket sieve, which touches only the primes that have a
+///   multiple in the segment.
+/// The limits are `Tuning.smallPrimeDivisor` and `Tuning.bigPrimeDivisor`.
 /// Sieving primes are taken from `Source` in increasing order and join only when the sieve reaches their
 /// squares, so memory is one segment plus the primes up to the square root of the segment's end.
 struct SegmentSieve<Source: SievingPrimeSource> {

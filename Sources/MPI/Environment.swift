@@ -139,10 +139,23 @@ public final class Environment {
 
     /// Ends every process of the job with exit status `status` (`MPI_Abort` on `MPI_COMM_WORLD`), or, before
     /// `MPI_Init` or after `MPI_Finalize`, ends this process alone.
+    ///
+    /// Before aborting it pauses for ``abortForwardingPause``: the launcher forwards what the ranks wrote to
+    /// standard error through its own pipes, and MPICH's Hydra tears those down on `MPI_Abort` without
+    /// draining them — in about 1 run in 20 the job ended with every line of its stderr lost, the reason for
+    /// the abort included. The pause lets the launcher forward the message first; a dying job can afford it.
     public static func abort(status: Int32) -> Never {
-        if isInitialized && !isFinalized { MPI_Abort(cmpi_comm_world(), status) }
+        if isInitialized && !isFinalized {
+            var pause = timespec(tv_sec: 0, tv_nsec: abortForwardingPause), remaining = timespec()
+            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
+            MPI_Abort(cmpi_comm_world(), status)
+        }
         exit(status)
     }
+
+    /// How long ``abort(status:)`` waits, in nanoseconds, for the launcher to forward standard error before
+    /// `MPI_Abort` (0.3 s: no loss in 200 aborts under MPICH; see ``abort(status:)``).
+    static let abortForwardingPause = 300_000_000
 }
 
 /// An error that chooses the exit status of the job it aborts.

@@ -1,11 +1,13 @@
-/// The bucket sieve (Tomás Oliveira e Silva) for big sieving primes: those above half a segment, which have
-/// at most a few multiples per segment and, near 2^64, far fewer multiples than there are segments.
+/// The bucket sieve (Tomás Oliveira e Silva) for big sieving primes: those above two segments' bytes, which
+/// have at most ~2 multiples per segment and, near 2^64, far fewer multiples than there are segments.
 ///
 /// Why it is fast: near 2^64 the sieving primes go up to 2^32, and most of them have no multiple at all in
 /// a given segment. Visiting each prime every segment would cost 200 million visits per segment. Instead
 /// each big prime waits in the bucket of the segment that holds its next multiple; a segment processes only
-/// its own bucket, crosses each prime's multiples there off, and drops the prime into the bucket of its next
-/// multiple's segment. Work is proportional to the multiples crossed off.
+/// its own bucket, crosses off one multiple per entry and drops the prime into the bucket of its next
+/// multiple's segment — this segment's own bucket again if the multiple is still in it, which is then
+/// emptied once more. Work is proportional to the multiples crossed off, and the loop has no inner loop
+/// whose length depends on the prime: no branch to mispredict per entry (primesieve's EratBig does the same).
 ///
 /// Big primes step along the mod-210 wheel (see ``Wheel210``): 1/7 fewer multiples to visit and, near 2^64,
 /// 1/7 fewer entries than the mod-30 wheel would need.
@@ -14,29 +16,17 @@
 /// returned as soon as they are emptied, so memory is the entries alive plus one partial block per bucket,
 /// with no array growth and no heap fragmentation (thousands of growing arrays tripled the peak memory).
 struct BucketSieve {
-    /// A big prime waiting for its segment: the byte of its next multiple within that segment (23 bits) and
-    /// its ``Wheel210`` state (9 bits) packed in 32 bits, and `p / 30`. 8 bytes.
-    struct Entry {
-        var indexAndState: UInt32
-        var quotient: UInt32
-    }
-
-    /// One segment's bucket: its blocks, the last one being filled at `cursor` up to `end`. Without a block,
-    /// `cursor` and `end` are both `noBlock`: not optionals, so that adding an entry tests one equality.
-    struct Bucket {
-        var blocks: [UnsafeMutablePointer<Entry>] = []
-        var cursor: UnsafeMutablePointer<Entry> = Bucket.noBlock
-        var end: UnsafeMutablePointer<Entry> = Bucket.noBlock
-
-        /// A placeholder address, never dereferenced.
-        static var noBlock: UnsafeMutablePointer<Entry> { UnsafeMutablePointer(bitPattern: MemoryLayout<Entry>.alignment)! }
-    }
+    /// A big prime waiting for its segment, in one 64-bit word so that it moves with one load and one store:
+    /// bits 0–22 the byte of its next multiple within that segment, bits 23–31 its ``Wheel210`` state,
+    /// bits 32–63 `p / 30`.
+    typealias Entry = UInt64
 
     private let segmentShift: Int
     private let segmentMask: Int
-    /// `buckets[s & (buckets.count - 1)]`: the primes whose next multiple lies in segment `s`. A power of two
-    /// of them, so that finding a bucket takes a mask, not a division (one per entry moved).
-    private var buckets: [Bucket]
+    /// `cursors[s & (cursors.count - 1)]`: where the next entry of segment `s`'s bucket goes, in the newest of
+    /// its blocks (see ``BlockPool``). A power of two of them, so that finding a bucket takes a mask, not a
+    /// division (one per entry moved).
+    private var cursors: [UnsafeMutablePointer<Entry>]
     private let pool = BlockPool()
     private let wheel = Wheel210.Tables.shared
     /// The number of the segment about to be sieved, counted from the first one this sieve saw.
@@ -45,12 +35,11 @@ struct BucketSieve {
     private let segmentCount: Int
 
     /// The entry's state sits above the 23 bits of the byte index: segments are at most 2^23 bytes.
-    static let stateShift: UInt32 = 23
+    static let stateShift: UInt64 = 23
     static let largestSegmentBytes = 1 << Int(stateShift)
 
     /// Prepares buckets for `segmentCount` segments of `segmentBytes` bytes (a power of two, at most
-    /// ``largestSegmentBytes``)
-    /// and primes up to `largestPrime`.
+    /// ``largestSegmentBytes``) and primes up to `largestPrime`.
     init(segmentBytes: Int, segmentCount: Int, largestPrime: UInt64) {
         precondition(segmentBytes.nonzeroBitCount == 1 && segmentBytes <= Self.largestSegmentBytes)
         segmentShift = segmentBytes.trailingZeroBitCount
@@ -59,7 +48,7 @@ struct BucketSieve {
         // A prime's next multiple lies at most q·10 + 10 bytes ahead (the widest gap of the mod-210 wheel is
         // 10), and no bucket is needed past the range's last segment.
         let reach = Int(largestPrime / 30 * 10 + 10) >> segmentShift
-        buckets = [Bucket](repeating: Bucket(), count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
+        cursors = Array(repeating: BlockPool.noBlock, count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
     }
 
     /// Adds the big primes `first` and then `source`'s next ones while their squares are below `endValue`,
@@ -71,14 +60,13 @@ struct BucketSieve {
                                                   whileSquareBelow endValue: UInt128, segmentStart: UInt64) -> UInt64? {
         let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
         let segmentCount = segmentCount, pool = pool, wheel = wheel
-        return buckets.withUnsafeMutableBufferPointer { buckets in
+        return cursors.withUnsafeMutableBufferPointer { cursors in
             var next: UInt64? = first
             while let p = next, UInt128(p * p) < endValue {
                 let (offset, state) = wheel.firstMultiple(of: p, from: segmentStart)
-                Self.place(index: Int(truncatingIfNeeded: offset), state: UInt32(truncatingIfNeeded: state),
-                           quotient: UInt32(truncatingIfNeeded: p / 30), from: segment,
-                           into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
-                           segmentCount: segmentCount, pool: pool)
+                Self.place(index: Int(truncatingIfNeeded: offset), state: UInt64(truncatingIfNeeded: state),
+                           quotient: p / 30, from: segment, into: cursors, segmentShift: segmentShift,
+                           segmentMask: segmentMask, segmentCount: segmentCount, pool: pool)
                 next = source.next()
             }
             return next
@@ -86,22 +74,16 @@ struct BucketSieve {
     }
 
     @inline(__always)
-    private static func place(index: Int, state: UInt32, quotient: UInt32, from segment: Int,
-                              into buckets: UnsafeMutableBufferPointer<Bucket>, segmentShift: Int, segmentMask: Int,
-                              segmentCount: Int, pool: BlockPool) {
+    private static func place(index: Int, state: UInt64, quotient: UInt64, from segment: Int,
+                              into cursors: UnsafeMutableBufferPointer<UnsafeMutablePointer<Entry>>,
+                              segmentShift: Int, segmentMask: Int, segmentCount: Int, pool: BlockPool) {
         let targetSegment = segment &+ (index &>> segmentShift)
         guard targetSegment < segmentCount else { return }  // past the range: never needed again
-        let bucket = buckets.baseAddress! + targetSegment & (buckets.count - 1)
-        if bucket.pointee.cursor == bucket.pointee.end {
-            let block = pool.takeBlock()
-            bucket.pointee.blocks.append(block)
-            bucket.pointee.cursor = block
-            bucket.pointee.end = block + BlockPool.blockEntries
-        }
-        let cursor = bucket.pointee.cursor
-        cursor.pointee = Entry(indexAndState: UInt32(truncatingIfNeeded: index & segmentMask) | state &<< Self.stateShift,
-                               quotient: quotient)
-        bucket.pointee.cursor = cursor + 1
+        let slot = cursors.baseAddress! + targetSegment & (cursors.count &- 1)
+        var cursor = slot.pointee
+        if BlockPool.isFull(cursor) { cursor = pool.takeBlock(after: cursor) }
+        cursor.pointee = UInt64(truncatingIfNeeded: index & segmentMask) | state &<< stateShift | quotient &<< 32
+        slot.pointee = cursor + 1
     }
 
     /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]`, moves each prime on,
@@ -109,58 +91,96 @@ struct BucketSieve {
     mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int) {
         let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
         let segmentCount = segmentCount, pool = pool
-        let indexMask = (UInt32(1) << Self.stateShift) - 1
+        let indexMask = (UInt64(1) << Self.stateShift) - 1
         let states = wheel.crossingStates
-        buckets.withUnsafeMutableBufferPointer { buckets in
-            let current = buckets.baseAddress! + segment & (buckets.count - 1)
-            let bucket = current.pointee
-            current.pointee = Bucket()
-            for block in bucket.blocks {
-                let end = block == bucket.blocks.last! ? bucket.cursor : block + BlockPool.blockEntries
-                var entry = block
-                while entry < end {
-                    var i = Int(entry.pointee.indexAndState & indexMask)
-                    var s = Int(entry.pointee.indexAndState &>> Self.stateShift)
-                    let q = Int(entry.pointee.quotient)
-                    while i < length {
+        cursors.withUnsafeMutableBufferPointer { cursors in
+            let current = cursors.baseAddress! + segment & (cursors.count - 1)
+            // Each entry crosses off one multiple and moves on; one that has another multiple in this segment
+            // lands in this segment's bucket again, which is emptied until nothing is left in it.
+            while current.pointee != BlockPool.noBlock {
+                var end = current.pointee
+                current.pointee = BlockPool.noBlock
+                while let block = BlockPool.block(endingAt: end) {
+                    var entry = block.first
+                    while entry < end {
+                        let word = entry.pointee
+                        entry += 1
+                        let i = Int(truncatingIfNeeded: word & indexMask)
+                        let s = Int(truncatingIfNeeded: word &>> Self.stateShift) & 511
+                        // (Only in a short last segment can a multiple lie past its end, and so past the range.)
+                        guard i < length else { continue }
                         let wheel = states[s]
                         bitmap[i] &= wheel.clearMask
-                        i &+= q &* Int(wheel.gap) &+ Int(wheel.carry)
-                        s &+= Int(wheel.nextDelta)
+                        let q = word &>> 32
+                        Self.place(index: i &+ Int(truncatingIfNeeded: q) &* Int(wheel.gap) &+ Int(wheel.carry),
+                                   state: UInt64(truncatingIfNeeded: s &+ Int(wheel.nextDelta)), quotient: q,
+                                   from: segment, into: cursors, segmentShift: segmentShift, segmentMask: segmentMask,
+                                   segmentCount: segmentCount, pool: pool)
                     }
-                    // (A multiple past a short last segment lies past the range: placing it drops it.)
-                    Self.place(index: i, state: UInt32(truncatingIfNeeded: s), quotient: entry.pointee.quotient, from: segment,
-                               into: buckets, segmentShift: segmentShift, segmentMask: segmentMask,
-                               segmentCount: segmentCount, pool: pool)
-                    entry += 1
+                    end = block.previousEnd
+                    pool.returnBlock(block.first)
                 }
-                pool.returnBlock(block)
             }
         }
         self.segment += 1
     }
 }
 
-/// Fixed-size blocks of bucket entries, allocated in slabs and reused through a free list; all freed
-/// together when the sieve goes away.
+/// Fixed-size, size-aligned blocks of bucket entries, allocated in slabs and reused through a free list; all
+/// freed together when the sieve goes away.
+///
+/// A bucket is a chain of blocks, newest first, known by its cursor alone: a block's first word links to
+/// the end of the bucket's previous block (full, or ``noBlock``), and entries fill the rest. Blocks are
+/// aligned to their size, so a cursor that reaches a block's end is aligned, and "is the block full?" is
+/// a test of the cursor's low bits: adding an entry loads and stores one pointer.
 final class BlockPool {
-    static let blockEntries = 1024
+    static let blockBytes = 8192
+    static let blockEntries = blockBytes / MemoryLayout<BucketSieve.Entry>.stride
     static let blocksPerSlab = 64
 
-    private var slabs: [UnsafeMutablePointer<BucketSieve.Entry>] = []
+    /// The cursor of a bucket without blocks: aligned, so "full", and never dereferenced.
+    static var noBlock: UnsafeMutablePointer<BucketSieve.Entry> { UnsafeMutablePointer(bitPattern: blockBytes)! }
+
+    private var slabs: [UnsafeMutableRawPointer] = []
     private var freeBlocks: [UnsafeMutablePointer<BucketSieve.Entry>] = []
 
     @inline(__always)
-    func takeBlock() -> UnsafeMutablePointer<BucketSieve.Entry> {
-        if let block = freeBlocks.popLast() { return block }
-        let slab = UnsafeMutablePointer<BucketSieve.Entry>.allocate(capacity: Self.blocksPerSlab * Self.blockEntries)
-        slabs.append(slab)
-        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) { freeBlocks.append(slab + k * Self.blockEntries) }
-        return slab
+    static func isFull(_ cursor: UnsafeMutablePointer<BucketSieve.Entry>) -> Bool {
+        UInt(bitPattern: cursor) & UInt(blockBytes - 1) == 0
     }
 
+    /// The block whose entries end at `end` (a bucket's cursor, or a link): its first entry and the end of the
+    /// block before it; nil for ``noBlock``.
     @inline(__always)
-    func returnBlock(_ block: UnsafeMutablePointer<BucketSieve.Entry>) { freeBlocks.append(block) }
+    static func block(endingAt end: UnsafeMutablePointer<BucketSieve.Entry>)
+        -> (first: UnsafeMutablePointer<BucketSieve.Entry>, previousEnd: UnsafeMutablePointer<BucketSieve.Entry>)? {
+        if end == noBlock { return nil }
+        // A full block's end is the next block's start: step back one entry before rounding down.
+        let start = UnsafeMutablePointer<BucketSieve.Entry>(
+            bitPattern: UInt(bitPattern: end - 1) & ~UInt(blockBytes - 1))!
+        return (start + 1, UnsafeMutablePointer(bitPattern: UInt(start.pointee))!)
+    }
+
+    /// A fresh block linked after the bucket whose cursor is `end`; returns its first free entry.
+    @inline(never)
+    func takeBlock(after end: UnsafeMutablePointer<BucketSieve.Entry>) -> UnsafeMutablePointer<BucketSieve.Entry> {
+        let block = freeBlocks.popLast() ?? newSlab()
+        block.pointee = UInt64(UInt(bitPattern: end))
+        return block + 1
+    }
+
+    /// Gives back the block whose first entry is `first`.
+    @inline(__always)
+    func returnBlock(_ first: UnsafeMutablePointer<BucketSieve.Entry>) { freeBlocks.append(first - 1) }
+
+    private func newSlab() -> UnsafeMutablePointer<BucketSieve.Entry> {
+        let slab = UnsafeMutableRawPointer.allocate(byteCount: Self.blocksPerSlab * Self.blockBytes,
+                                                    alignment: Self.blockBytes)
+        slabs.append(slab)
+        let blocks = slab.bindMemory(to: BucketSieve.Entry.self, capacity: Self.blocksPerSlab * Self.blockEntries)
+        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) { freeBlocks.append(blocks + k * Self.blockEntries) }
+        return blocks
+    }
 
     deinit { for slab in slabs { slab.deallocate() } }
 }

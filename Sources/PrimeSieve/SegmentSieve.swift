@@ -3,12 +3,13 @@
 ///
 /// Each segment is filled from the pre-sieve patterns, then crossed off by three kinds of sieving primes,
 /// each with the loop that suits it:
-/// - small primes (at least 8 wheel turns per L1-sized block): a whole wheel turn per iteration
+/// - small primes (at least 3 wheel turns per L1-sized block): a whole wheel turn per iteration
 ///   (`crossOffUnrolled`), block by block so that their dense writes stay in the L1 cache;
-/// - medium primes (up to half a segment): the same loops over the whole segment;
-/// - big primes (above half a segment): the bucket sieve, which touches only the primes that have a
-///   multiple in the segment.
-/// The limits are `Tuning.smallPrimeDivisor` and `Tuning.bigPrimeDivisor`.
+/// - medium primes (up to two segments' bytes): the same loops over the whole segment, the primes kept in
+///   order of wheel state (``MediumPrimeSieve``);
+/// - big primes (above that, at most ~2 multiples per segment): the bucket sieve, which touches only the
+///   primes that have a multiple in the segment.
+/// The limits are `Tuning.smallPrimeDivisor` and `Tuning.bigPrimeSegments`.
 /// Sieving primes are taken from `Source` in increasing order and join only when the sieve reaches their
 /// squares, so memory is one segment plus the primes up to the square root of the segment's end.
 struct SegmentSieve<Source: SievingPrimeSource> {
@@ -17,7 +18,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
     private var source: Source
     private var pendingPrime: UInt64?
     private var smallPrimes: [CrossingPrime] = []
-    private var mediumPrimes: [CrossingPrime] = []
+    private var mediumPrimes = MediumPrimeSieve()
     private var bigPrimes: BucketSieve?
     private let largestSievingPrime: UInt64
     private let smallPrimeLimit: UInt64
@@ -29,6 +30,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
     private let blockBytes: Int
 
     init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int, source: Source) {
+        precondition(segmentBytes.nonzeroBitCount == 1, "segments are a power of two bytes (the bucket sieve relies on it)")
         self.blockBytes = blockBytes
         self.firstByte = firstByte
         self.endByte = endByte
@@ -37,7 +39,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         let highest = 30 * UInt128(endByte)
         largestSievingPrime = UInt64(Swift.min(highest, UInt128(UInt64.max))).squareRootFloor()
         smallPrimeLimit = UInt64(blockBytes) / Tuning.smallPrimeDivisor
-        bigPrimeThreshold = UInt64(segmentBytes) / Tuning.bigPrimeDivisor
+        bigPrimeThreshold = UInt64(segmentBytes) * Tuning.bigPrimeSegments
         segmentStart = firstByte
         bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))))
     }
@@ -75,12 +77,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
                 }
                 for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
             }
-            mediumPrimes.withUnsafeMutableBufferPointer { primes in
-                for j in primes.indices {
-                    primes[j].crossOffUnrolled(bits, until: length)
-                    primes[j].multipleIndex &-= UInt32(length)
-                }
-            }
+            mediumPrimes.crossOff(bits, length: length)
             bigPrimes?.crossOff(bits, length: length)
             body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)
         }
@@ -93,7 +90,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         if p <= smallPrimeLimit {
             smallPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
         } else {
-            mediumPrimes.append(CrossingPrime(prime: p, segmentStart: segmentStart))
+            mediumPrimes.add(CrossingPrime(prime: p, segmentStart: segmentStart))
         }
     }
 

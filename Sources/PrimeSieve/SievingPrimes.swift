@@ -50,7 +50,8 @@ struct SievingPrimes: SievingPrimeSource {
         precondition(limit < 1 << 32)
         self.limit = limit
         let endByte = limit / 30 + 1
-        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: blockBytes, blockBytes: blockBytes,
+        sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: blockBytes.powerOfTwoAtMost,
+                             blockBytes: blockBytes.powerOfTwoAtMost,
                              source: BasePrimes(upTo: limit.squareRootFloor()))
     }
 

@@ -10,25 +10,27 @@ import Darwin
 public enum Tuning {
     /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each L1-sized block in turn; larger
     /// ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so a prime below
-    /// `blockBytes / 8` makes at least 8 turns (64 multiples) per block: its per-call cost (the dispatch on
-    /// its wheel state, the loop's tail) is amortised and its writes stay in L1. Above that, calling it once
-    /// per block costs more than its writes landing in L2: below 10^10 a divisor of 1 took 4.0 s, 4 and 8 took
-    /// 2.3–3.2 s (interleaved runs of `prime-sum-bench measure primesum 0 1e10`); 16 and 32 were slower again.
-    public static let smallPrimeDivisor: UInt64 = 8
-    /// Sieving primes above `segmentBytes / bigPrimeDivisor` go to the bucket sieve. A medium prime is
-    /// visited every segment, and pays a call, a dispatch on its wheel state and a loop tail even when the
-    /// segment holds few of its multiples; a bucket entry is visited only where it has multiples, and steps
-    /// along the mod-210 wheel. A prime above half a segment makes at most ~2 wheel turns (16 multiples)
-    /// per segment, where the bucket already wins: against a threshold of 4 segments, a divisor of 2 was
-    /// ~8 % faster on [10^15, +3·10^9) and near 2^64 (interleaved runs), for +7 MiB of entries near 2^64.
-    public static let bigPrimeDivisor: UInt64 = 2
+    /// `blockBytes / 3` makes at least 3 turns (24 multiples) per block. Per block, a prime pays a call, a
+    /// dispatch on its wheel state and a loop tail; over the whole segment its writes miss the L1 cache
+    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K, primesieve's EratSmall limit is
+    /// similar) cut L1 misses below 10^9 from 52 M to 21 M for 6 % more instructions against a divisor of 8
+    /// with 32 KiB blocks (cachegrind, `prime-sum-bench measure primesum 0 1e9`), and instructions + 8 per L1 miss + 15 per misprediction by 16 %.
+    public static let smallPrimeDivisor: UInt64 = 3
+    /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
+    /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even
+    /// when the segment holds few of its multiples; a bucket entry is visited once per multiple, with a
+    /// load and a store of its entry. Above two segments a prime has at most ~2 multiples per segment
+    /// (8 per `p` bytes), where the bucket's cost per multiple wins. On [10^15, +3·10^8), against half a
+    /// segment: 11 % fewer instructions (cachegrind), 6–10 % faster in alternating runs on one core; 4 segments
+    /// was no better (primesieve's EratMedium limit is 1.75–5 sieve sizes, depending on the version).
+    public static let bigPrimeSegments: UInt64 = 2
     /// Default segment: bytes of bitmap sieved at a time (30 integers per byte). Every segment costs a visit
     /// of each medium prime and a pass over a bucket, which wants segments large; medium primes' scattered
     /// writes want the segment in a fast cache, which wants it small. A quarter of the L2 cache (found at
     /// run time; 512 KiB on this machine's 2 MiB L2) balances the two.
     public static let defaultSegmentBytes = CacheSizes.current.level2 / 4
     /// Small primes cross off a segment one block at a time: a block the size of the L1 data cache keeps their
-    /// dense writes there (48 KiB here, rounded down to 32 KiB).
+    /// dense writes there (48 KiB here).
     public static let defaultBlockBytes = CacheSizes.current.level1Data
 
 }
@@ -51,8 +53,8 @@ public struct CacheSizes: Sendable {
             if level == Array("1".utf8) && type == Array("Data".utf8) { sizes.level1Data = bytes }
             if level == Array("2".utf8) { sizes.level2 = bytes }
         }
-        // Powers of two, within reason.
-        sizes.level1Data = Swift.min(Swift.max(sizes.level1Data, 16 * 1024), 256 * 1024).powerOfTwoAtMost
+        // Within reason; L2 a power of two (segments are), L1 whole cache lines (blocks need not be powers of two).
+        sizes.level1Data = Swift.min(Swift.max(sizes.level1Data, 16 * 1024), 256 * 1024) & ~63
         sizes.level2 = Swift.min(Swift.max(sizes.level2, 256 * 1024), 64 * 1024 * 1024).powerOfTwoAtMost
         return sizes
     }()

@@ -5,13 +5,11 @@
 /// ``CrossingPrime/crossOffUnrolled(_:until:)``). Primes with few multiples per segment do little else, and in
 /// arbitrary order that jump is mispredicted almost every time. Visiting the primes in order of their
 /// state makes it the same jump, predicted, for hundreds of primes in a row (primesieve's EratMedium
-/// sorts its primes the same way). Re-sorting costs a counting sort per segment — a sequential read and
-/// 64 sequential write streams — far less than the mispredictions it avoids.
+/// sorts its primes the same way). Re-sorting costs a counting pass and an in-place permutation per segment
+/// (each prime moves at most once to its place), far less than the mispredictions it avoids, and no memory.
 struct MediumPrimeSieve {
     /// The primes in order of wheel state (new ones, until the next segment sorts them, at the end).
     private var primes: [CrossingPrime] = []
-    /// Where the next segment's order is written; then the two swap.
-    private var sorted: [CrossingPrime] = []
 
     var isEmpty: Bool { primes.isEmpty }
 
@@ -20,28 +18,35 @@ struct MediumPrimeSieve {
 
     /// Crosses off the medium primes' multiples in `bitmap[0..<length]` and moves each on to the next segment.
     mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int) {
-        if sorted.count < primes.count { sorted.append(contentsOf: primes[sorted.count...]) }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { starts in
-            starts.initialize(repeating: 0)
-            primes.withUnsafeMutableBufferPointer { primes in
-                for j in primes.indices {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * 64) { bounds in
+            let next = bounds.baseAddress!, end = bounds.baseAddress! + 64
+            bounds.initialize(repeating: 0)
+            primes.withUnsafeMutableBufferPointer { buffer in
+                let primes = buffer.baseAddress!
+                for j in 0..<buffer.count {
                     primes[j].crossOffUnrolled(bitmap, until: length)
                     primes[j].multipleIndex &-= UInt32(truncatingIfNeeded: length)
-                    starts[Int(primes[j].state & 63)] &+= 1
+                    next[Int(primes[j].state & 63)] &+= 1
                 }
-                // Counting sort by the new state: exclusive prefix sums, then a stable scatter.
+                // Each state's region: [next, end) once the counts become exclusive prefix sums.
                 var total = 0
-                for state in 0..<64 { (starts[state], total) = (total, total &+ starts[state]) }
-                sorted.withUnsafeMutableBufferPointer { sorted in
-                    let destination = sorted.baseAddress!
-                    for prime in primes {
-                        let state = Int(prime.state & 63)
-                        destination[starts[state]] = prime
-                        starts[state] &+= 1
+                for state in 0..<64 {
+                    (next[state], total) = (total, total &+ next[state])
+                    end[state] = total
+                }
+                // In place (American flag sort): swap each misplaced prime into the next free slot of its state.
+                for state in 0..<64 {
+                    while next[state] < end[state] {
+                        let target = Int(primes[next[state]].state & 63)
+                        if target == state {
+                            next[state] &+= 1
+                        } else {
+                            swap(&primes[next[state]], &primes[next[target]])
+                            next[target] &+= 1
+                        }
                     }
                 }
             }
         }
-        swap(&primes, &sorted)
     }
 }

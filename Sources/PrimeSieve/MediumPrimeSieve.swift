@@ -6,12 +6,10 @@
 /// arbitrary order that jump is mispredicted almost every time. Visiting the primes in order of their
 /// state makes it the same jump, predicted, for hundreds of primes in a row (primesieve's EratMedium
 /// sorts its primes the same way). Re-sorting costs a counting pass and an in-place permutation per segment
-/// (each prime moves at most once to its place), far less than the mispredictions it avoids, and no memory.
+/// (each swap puts one prime in its final place), far less than the mispredictions it avoids, and no memory.
 struct MediumPrimeSieve {
     /// The primes in order of wheel state (new ones, until the next segment sorts them, at the end).
     private var primes: [CrossingPrime] = []
-
-    var isEmpty: Bool { primes.isEmpty }
 
     /// Adds a prime, placed at its next multiple.
     mutating func add(_ prime: CrossingPrime) { primes.append(prime) }

@@ -32,8 +32,7 @@ enum Measurement {
         }
         let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
         primesieve_set_num_threads(Int32(threads))  // its C API uses every core unless told otherwise
-        // The yardstick's stop near 2^64 costs a sieve up to 2^32 to find: not primesieve's work, so not timed.
-        if arguments[0] == "primesieve-sum" && hi > UInt128(UInt64.max - 1_000_000) { _ = largestPrimeBelow2To64 }
+        if arguments[0] == "primesieve-sum" { prepareTally(to: hi) }  // its stop near 2^64: not primesieve's work
         let start = DispatchTime.now().uptimeNanoseconds
         let result: String
         switch arguments[0] {

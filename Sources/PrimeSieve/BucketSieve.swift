@@ -12,10 +12,13 @@
 /// Big primes step along the mod-210 wheel (see ``Wheel210``): 1/7 fewer multiples to visit and, near 2^64,
 /// 1/7 fewer entries than the mod-30 wheel would need.
 ///
-/// Why it is small: a bucket is a list of fixed-size blocks of 8-byte entries taken from a shared pool and
-/// returned as soon as they are emptied, so memory is the entries alive plus one partial block per bucket,
-/// with no array growth and no heap fragmentation (thousands of growing arrays tripled the peak memory).
+/// Why it is small: a bucket is a list of 8 KiB blocks of 8-byte entries taken from a shared ``BlockPool``
+/// and returned as soon as they are emptied, so memory is the entries alive plus one partial block per bucket.
 struct BucketSieve {
+    /// 8 KiB blocks: near 2^64 a segment's bucket holds thousands of entries.
+    enum Blocks: BlockSize { static var bytes: Int { 8192 } }
+    typealias Pool = BlockPool<Blocks>
+
     /// A big prime waiting for its segment, in one 64-bit word so that it moves with one load and one store:
     /// bits 0–22 the byte of its next multiple within that segment, bits 23–31 its ``Wheel210`` state,
     /// bits 32–63 `p / 30`.
@@ -27,7 +30,7 @@ struct BucketSieve {
     /// its blocks (see ``BlockPool``). A power of two of them, so that finding a bucket takes a mask, not a
     /// division (one per entry moved).
     private var cursors: [UnsafeMutablePointer<Entry>]
-    private let pool = BlockPool()
+    private let pool = Pool()
     private let wheel = Wheel210.Tables.shared
     /// The number of the segment about to be sieved, counted from the first one this sieve saw.
     private var segment = 0
@@ -48,7 +51,7 @@ struct BucketSieve {
         // A prime's next multiple lies at most q·10 + 10 bytes ahead (the widest gap of the mod-210 wheel is
         // 10), and no bucket is needed past the range's last segment.
         let reach = Int(largestPrime / 30 * 10 + 10) >> segmentShift
-        cursors = Array(repeating: BlockPool.noBlock, count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
+        cursors = Array(repeating: Pool.noBlock, count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
     }
 
     /// Adds the big primes `first` and then `source`'s next ones while their squares are below `endValue`,
@@ -76,14 +79,12 @@ struct BucketSieve {
     @inline(__always)
     private static func place(index: Int, state: UInt64, quotient: UInt64, from segment: Int,
                               into cursors: UnsafeMutableBufferPointer<UnsafeMutablePointer<Entry>>,
-                              segmentShift: Int, segmentMask: Int, segmentCount: Int, pool: BlockPool) {
+                              segmentShift: Int, segmentMask: Int, segmentCount: Int, pool: Pool) {
         let targetSegment = segment &+ (index &>> segmentShift)
         guard targetSegment < segmentCount else { return }  // past the range: never needed again
         let slot = cursors.baseAddress! + targetSegment & (cursors.count &- 1)
-        var cursor = slot.pointee
-        if BlockPool.isFull(cursor) { cursor = pool.takeBlock(after: cursor) }
-        cursor.pointee = UInt64(truncatingIfNeeded: index & segmentMask) | state &<< stateShift | quotient &<< 32
-        slot.pointee = cursor + 1
+        pool.append(UInt64(truncatingIfNeeded: index & segmentMask) | state &<< stateShift | quotient &<< 32,
+                    to: &slot.pointee)
     }
 
     /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]`, moves each prime on,
@@ -97,10 +98,10 @@ struct BucketSieve {
             let current = cursors.baseAddress! + segment & (cursors.count - 1)
             // Each entry crosses off one multiple and moves on; one that has another multiple in this segment
             // lands in this segment's bucket again, which is emptied until nothing is left in it.
-            while current.pointee != BlockPool.noBlock {
+            while current.pointee != Pool.noBlock {
                 var end = current.pointee
-                current.pointee = BlockPool.noBlock
-                while let block = BlockPool.block(endingAt: end) {
+                current.pointee = Pool.noBlock
+                while let block = Pool.block(endingAt: end) {
                     var entry = block.first
                     while entry < end {
                         let word = entry.pointee
@@ -124,63 +125,4 @@ struct BucketSieve {
         }
         self.segment += 1
     }
-}
-
-/// Fixed-size, size-aligned blocks of bucket entries, allocated in slabs and reused through a free list; all
-/// freed together when the sieve goes away.
-///
-/// A bucket is a chain of blocks, newest first, known by its cursor alone: a block's first word links to
-/// the end of the bucket's previous block (full, or ``noBlock``), and entries fill the rest. Blocks are
-/// aligned to their size, so a cursor that reaches a block's end is aligned, and "is the block full?" is
-/// a test of the cursor's low bits: adding an entry loads and stores one pointer.
-final class BlockPool {
-    static let blockBytes = 8192
-    static let blockEntries = blockBytes / MemoryLayout<BucketSieve.Entry>.stride
-    static let blocksPerSlab = 64
-
-    /// The cursor of a bucket without blocks: aligned, so "full", and never dereferenced.
-    static var noBlock: UnsafeMutablePointer<BucketSieve.Entry> { UnsafeMutablePointer(bitPattern: blockBytes)! }
-
-    private var slabs: [UnsafeMutableRawPointer] = []
-    private var freeBlocks: [UnsafeMutablePointer<BucketSieve.Entry>] = []
-
-    @inline(__always)
-    static func isFull(_ cursor: UnsafeMutablePointer<BucketSieve.Entry>) -> Bool {
-        UInt(bitPattern: cursor) & UInt(blockBytes - 1) == 0
-    }
-
-    /// The block whose entries end at `end` (a bucket's cursor, or a link): its first entry and the end of the
-    /// block before it; nil for ``noBlock``.
-    @inline(__always)
-    static func block(endingAt end: UnsafeMutablePointer<BucketSieve.Entry>)
-        -> (first: UnsafeMutablePointer<BucketSieve.Entry>, previousEnd: UnsafeMutablePointer<BucketSieve.Entry>)? {
-        if end == noBlock { return nil }
-        // A full block's end is the next block's start: step back one entry before rounding down.
-        let start = UnsafeMutablePointer<BucketSieve.Entry>(
-            bitPattern: UInt(bitPattern: end - 1) & ~UInt(blockBytes - 1))!
-        return (start + 1, UnsafeMutablePointer(bitPattern: UInt(start.pointee))!)
-    }
-
-    /// A fresh block linked after the bucket whose cursor is `end`; returns its first free entry.
-    @inline(never)
-    func takeBlock(after end: UnsafeMutablePointer<BucketSieve.Entry>) -> UnsafeMutablePointer<BucketSieve.Entry> {
-        let block = freeBlocks.popLast() ?? newSlab()
-        block.pointee = UInt64(UInt(bitPattern: end))
-        return block + 1
-    }
-
-    /// Gives back the block whose first entry is `first`.
-    @inline(__always)
-    func returnBlock(_ first: UnsafeMutablePointer<BucketSieve.Entry>) { freeBlocks.append(first - 1) }
-
-    private func newSlab() -> UnsafeMutablePointer<BucketSieve.Entry> {
-        let slab = UnsafeMutableRawPointer.allocate(byteCount: Self.blocksPerSlab * Self.blockBytes,
-                                                    alignment: Self.blockBytes)
-        slabs.append(slab)
-        let blocks = slab.bindMemory(to: BucketSieve.Entry.self, capacity: Self.blocksPerSlab * Self.blockEntries)
-        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) { freeBlocks.append(blocks + k * Self.blockEntries) }
-        return blocks
-    }
-
-    deinit { for slab in slabs { slab.deallocate() } }
 }

@@ -13,6 +13,10 @@ struct CrossingPrime {
     /// The wheel state: `8 * bit(p % 30) + index of (m % 30)` for the next multiple `p * m`.
     var state: UInt8
 
+    init(multipleIndex: UInt32, quotient: UInt32, state: UInt8) {
+        (self.multipleIndex, self.quotient, self.state) = (multipleIndex, quotient, state)
+    }
+
     /// Places `prime` (>= 7) at its first multiple `p * m >= max(p², 30 * segmentStart)` with `m` coprime to 30.
     init(prime: UInt64, segmentStart: UInt64) {
         let low = 30 * segmentStart  // < 2^64: the segment starts at or below the range's last number

@@ -68,11 +68,14 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         let blockBytes = blockBytes
         bitmap.withUnsafeMutableBufferPointer { bitmap in
             let bits = bitmap.baseAddress!
-            PreSieve.shared.fill(bits, count: length, firstByte: segmentStart)
             smallPrimes.withUnsafeMutableBufferPointer { primes in
                 var blockEnd = 0
                 while blockEnd < length {
+                    let blockStart = blockEnd
                     blockEnd = Swift.min(blockEnd + blockBytes, length)
+                    // Pre-sieved and crossed off while the block is in the L1 cache.
+                    PreSieve.shared.fill(bits + blockStart, count: blockEnd - blockStart,
+                                         firstByte: segmentStart + UInt64(blockStart))
                     for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd) }
                 }
                 for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }

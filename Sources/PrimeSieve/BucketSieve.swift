@@ -26,32 +26,32 @@ struct BucketSieve {
 
     private let segmentShift: Int
     private let segmentMask: Int
-    /// `cursors[s & (cursors.count - 1)]`: where the next entry of segment `s`'s bucket goes, in the newest of
-    /// its blocks (see ``BlockPool``). A power of two of them, so that finding a bucket takes a mask, not a
-    /// division (one per entry moved).
+    /// `cursors[k]`: where the next entry of the bucket of the segment `k` segments ahead of the current one
+    /// goes, in the newest of its blocks (see ``BlockPool``). Shifted down by one after each segment, so
+    /// that finding a bucket takes a shift of the entry's index and nothing else.
     private var cursors: [UnsafeMutablePointer<Entry>]
     private let pool = Pool()
     private let wheel = Wheel210.Tables.shared
-    /// The number of the segment about to be sieved, counted from the first one this sieve saw.
-    private var segment = 0
-    /// The number of segments left in the range when the sieve was made: multiples past them are dropped.
-    private let segmentCount: Int
+    /// The number of segments left in the range, the current one included: multiples past them are dropped.
+    private var segmentsLeft: Int
 
     /// The entry's state sits above the 23 bits of the byte index: segments are at most 2^23 bytes.
     static let stateShift: UInt64 = 23
     static let largestSegmentBytes = 1 << Int(stateShift)
 
     /// Prepares buckets for `segmentCount` segments of `segmentBytes` bytes (a power of two, at most
-    /// ``largestSegmentBytes``) and primes up to `largestPrime`.
+    /// ``largestSegmentBytes``) and primes up to `largestPrime`. Bitmaps handed to ``crossOff(_:length:)``
+    /// must have room for `segmentBytes` bytes, even for a last segment shorter than that.
     init(segmentBytes: Int, segmentCount: Int, largestPrime: UInt64) {
         precondition(segmentBytes.nonzeroBitCount == 1 && segmentBytes <= Self.largestSegmentBytes)
         segmentShift = segmentBytes.trailingZeroBitCount
         segmentMask = segmentBytes - 1
-        self.segmentCount = segmentCount
-        // A prime's next multiple lies at most q·10 + 10 bytes ahead (the widest gap of the mod-210 wheel is
-        // 10), and no bucket is needed past the range's last segment.
+        segmentsLeft = segmentCount
+        // A prime's next multiple lies less than q·10 + 10 bytes past its current one, which is in the current
+        // segment (the widest gap of the mod-210 wheel is 10), and no bucket is needed past the range's last
+        // segment.
         let reach = Int(largestPrime / 30 * 10 + 10) >> segmentShift
-        cursors = Array(repeating: Pool.noBlock, count: Swift.min(reach + 2, segmentCount + 1).nextPowerOfTwo)
+        cursors = Array(repeating: Pool.noBlock, count: Swift.max(1, Swift.min(reach + 2, segmentCount)))
     }
 
     /// Adds the big primes `first` and then `source`'s next ones while their squares are below `endValue`,
@@ -61,15 +61,15 @@ struct BucketSieve {
     /// One loop for them all: near 2^64 the sieve adds 203 million primes before its first segment.
     mutating func add<Source: SievingPrimeSource>(startingWith first: UInt64, from source: inout Source,
                                                   whileSquareBelow endValue: UInt128, segmentStart: UInt64) -> UInt64? {
-        let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
-        let segmentCount = segmentCount, pool = pool, wheel = wheel
+        let segmentShift = segmentShift, segmentMask = segmentMask, segmentsLeft = segmentsLeft
+        let pool = pool, wheel = wheel
         return cursors.withUnsafeMutableBufferPointer { cursors in
             var next: UInt64? = first
             while let p = next, UInt128(p * p) < endValue {
                 let (offset, state) = wheel.firstMultiple(of: p, from: segmentStart)
                 Self.place(index: Int(truncatingIfNeeded: offset), state: UInt64(truncatingIfNeeded: state),
-                           quotient: p / 30, from: segment, into: cursors, segmentShift: segmentShift,
-                           segmentMask: segmentMask, segmentCount: segmentCount, pool: pool)
+                           quotient: p / 30, into: cursors.baseAddress!, segmentShift: segmentShift,
+                           segmentMask: segmentMask, segmentsLeft: segmentsLeft, pool: pool)
                 next = source.next()
             }
             return next
@@ -77,52 +77,60 @@ struct BucketSieve {
     }
 
     @inline(__always)
-    private static func place(index: Int, state: UInt64, quotient: UInt64, from segment: Int,
-                              into cursors: UnsafeMutableBufferPointer<UnsafeMutablePointer<Entry>>,
-                              segmentShift: Int, segmentMask: Int, segmentCount: Int, pool: Pool) {
-        let targetSegment = segment &+ (index &>> segmentShift)
-        guard targetSegment < segmentCount else { return }  // past the range: never needed again
-        let slot = cursors.baseAddress! + targetSegment & (cursors.count &- 1)
+    private static func place(index: Int, state: UInt64, quotient: UInt64,
+                              into cursors: UnsafeMutablePointer<UnsafeMutablePointer<Entry>>,
+                              segmentShift: Int, segmentMask: Int, segmentsLeft: Int, pool: Pool) {
+        let segmentsAhead = index &>> segmentShift
+        guard segmentsAhead < segmentsLeft else { return }  // past the range: never needed again
         pool.append(UInt64(truncatingIfNeeded: index & segmentMask) | state &<< stateShift | quotient &<< 32,
-                    to: &slot.pointee)
+                    to: &cursors[segmentsAhead])
     }
 
-    /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]`, moves each prime on,
-    /// and advances to the next segment.
+    /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]` (`bitmap` has room for a
+    /// whole segment), moves each prime on, and advances to the next segment.
     mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int) {
-        let segment = segment, segmentShift = segmentShift, segmentMask = segmentMask
-        let segmentCount = segmentCount, pool = pool
-        let indexMask = (UInt64(1) << Self.stateShift) - 1
-        let states = wheel.crossingStates
         cursors.withUnsafeMutableBufferPointer { cursors in
-            let current = cursors.baseAddress! + segment & (cursors.count - 1)
-            // Each entry crosses off one multiple and moves on; one that has another multiple in this segment
-            // lands in this segment's bucket again, which is emptied until nothing is left in it.
-            while current.pointee != Pool.noBlock {
-                var end = current.pointee
-                current.pointee = Pool.noBlock
-                while let block = Pool.block(endingAt: end) {
-                    var entry = block.first
-                    while entry < end {
-                        let word = entry.pointee
-                        entry += 1
-                        let i = Int(truncatingIfNeeded: word & indexMask)
-                        let s = Int(truncatingIfNeeded: word &>> Self.stateShift) & 511
-                        // (Only in a short last segment can a multiple lie past its end, and so past the range.)
-                        guard i < length else { continue }
-                        let wheel = states[s]
-                        bitmap[i] &= wheel.clearMask
-                        let q = word &>> 32
-                        Self.place(index: i &+ Int(truncatingIfNeeded: q) &* Int(wheel.gap) &+ Int(wheel.carry),
-                                   state: UInt64(truncatingIfNeeded: s &+ Int(wheel.nextDelta)), quotient: q,
-                                   from: segment, into: cursors, segmentShift: segmentShift, segmentMask: segmentMask,
-                                   segmentCount: segmentCount, pool: pool)
-                    }
-                    end = block.previousEnd
-                    pool.returnBlock(block.first)
+            Self.crossOff(bitmap, cursors: cursors.baseAddress!, states: wheel.crossingStates,
+                          segmentShift: segmentShift, segmentMask: segmentMask, segmentsLeft: segmentsLeft, pool: pool)
+            // The next segment's bucket comes first.
+            let count = cursors.count
+            if count > 1 { (cursors.baseAddress! + 0).update(from: cursors.baseAddress! + 1, count: count - 1) }
+            cursors[count - 1] = Pool.noBlock
+        }
+        segmentsLeft -= 1
+    }
+
+    /// The loop of ``crossOff(_:length:)``, on its own so that its few values stay in registers.
+    @inline(never)
+    private static func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>,
+                                 cursors: UnsafeMutablePointer<UnsafeMutablePointer<Entry>>,
+                                 states: UnsafePointer<Wheel210.CrossingState>, segmentShift: Int, segmentMask: Int,
+                                 segmentsLeft: Int, pool: Pool) {
+        let indexMask = (UInt64(1) << stateShift) - 1
+        // Each entry crosses off one multiple and moves on; one that has another multiple in this segment
+        // lands in this segment's bucket again, which is emptied until nothing is left in it. (A multiple
+        // past a short last segment's end falls in the bitmap's spare room, and its prime leaves the range.)
+        while cursors[0] != Pool.noBlock {
+            var end = cursors[0]
+            cursors[0] = Pool.noBlock
+            while let block = Pool.block(endingAt: end) {
+                var entry = block.first
+                while entry < end {
+                    let word = entry.pointee
+                    entry += 1
+                    let i = Int(truncatingIfNeeded: word & indexMask)
+                    let wheel = states[Int(truncatingIfNeeded: word &>> stateShift) & 511]
+                    bitmap[i] &= wheel.clearMask
+                    let q = word &>> 32
+                    Self.place(index: i &+ Int(truncatingIfNeeded: q) &* Int(wheel.gap) &+ Int(wheel.carry),
+                               state: UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: word &>> stateShift) & 511
+                                                 &+ Int(wheel.nextDelta)),
+                               quotient: q, into: cursors, segmentShift: segmentShift, segmentMask: segmentMask,
+                               segmentsLeft: segmentsLeft, pool: pool)
                 }
+                end = block.previousEnd
+                pool.returnBlock(block.first)
             }
         }
-        self.segment += 1
     }
 }

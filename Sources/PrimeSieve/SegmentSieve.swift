@@ -41,7 +41,9 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         smallPrimeLimit = UInt64(blockBytes) / Tuning.smallPrimeDivisor
         bigPrimeThreshold = UInt64(segmentBytes) * Tuning.bigPrimeSegments
         segmentStart = firstByte
-        bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))))
+        // A power of two bytes even for a short range: the bucket sieve may cross off past a last, short
+        // segment's end (harmlessly) instead of testing every multiple against it.
+        bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))).nextPowerOfTwo)
     }
 
     /// Sieves the next segment and hands `body` its bitmap and the number of its first byte. Returns false,
@@ -100,7 +102,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
     /// Makes the bucket sieve when the first big prime joins.
     private mutating func makeBucketSieve() {
         guard bigPrimes == nil else { return }
-        let segmentBytes = bitmap.count.nextPowerOfTwo
+        let segmentBytes = bitmap.count
         let segmentsLeft = Int((endByte - segmentStart + UInt64(segmentBytes) - 1) / UInt64(segmentBytes))
         bigPrimes = BucketSieve(segmentBytes: segmentBytes, segmentCount: segmentsLeft, largestPrime: largestSievingPrime)
     }

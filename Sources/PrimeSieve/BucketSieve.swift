@@ -121,12 +121,13 @@ struct BucketSieve {
                     let i = Int(truncatingIfNeeded: word & indexMask)
                     let wheel = states[Int(truncatingIfNeeded: word &>> stateShift) & 511]
                     bitmap[i] &= wheel.clearMask
-                    let q = word &>> 32
-                    Self.place(index: i &+ Int(truncatingIfNeeded: q) &* Int(wheel.gap) &+ Int(wheel.carry),
-                               state: UInt64(truncatingIfNeeded: Int(truncatingIfNeeded: word &>> stateShift) & 511
-                                                 &+ Int(wheel.nextDelta)),
-                               quotient: q, into: cursors, segmentShift: segmentShift, segmentMask: segmentMask,
-                               segmentsLeft: segmentsLeft, pool: pool)
+                    let next = i &+ Int(truncatingIfNeeded: word &>> 32) &* Int(wheel.gap) &+ Int(wheel.carry)
+                    let segmentsAhead = next &>> segmentShift
+                    guard segmentsAhead < segmentsLeft else { continue }  // past the range
+                    // The entry moved on in place: new index, next state, the same quotient.
+                    let moved = word &- UInt64(truncatingIfNeeded: i) &+ UInt64(truncatingIfNeeded: next & segmentMask)
+                        &+ UInt64(truncatingIfNeeded: Int64(wheel.stateStep))
+                    pool.append(moved, to: &cursors[segmentsAhead])
                 }
                 end = block.previousEnd
                 pool.returnBlock(block.first)

@@ -21,8 +21,8 @@ enum Wheel210 {
     /// step is `q * gap + carry`, where `carry = floor(pr*m' / 30) - floor(pr*m / 30)` depends only on
     /// `(pr, i)` — as do the bit of `p * m` and the next state.
     ///
-    /// A state is indexed `primeClass * 48 + i`. 4 bytes, read with one scaled index: the 384 states take
-    /// 1.5 KiB, at home in L1.
+    /// A state is indexed `primeClass * 48 + i`. 8 bytes, read with one scaled index: the 384 states take
+    /// 3 KiB, at home in L1.
     struct CrossingState {
         /// The bitmap byte's mask that clears `p * m`.
         var clearMask: UInt8
@@ -30,8 +30,9 @@ enum Wheel210 {
         var gap: UInt8
         /// The byte step's part that does not depend on `q`.
         var carry: UInt8
-        /// The state of `p * m'`, relative to this one: +1, or -47 at the end of a turn.
-        var nextDelta: Int8
+        /// The state of `p * m'` minus this one (+1, or -47 at the end of a turn), shifted to where a bucket
+        /// entry keeps its state (``BucketSieve/stateShift``): added to the entry, it moves the state on.
+        var stateStep: Int32
     }
 
     private static let crossingStates: [CrossingState] = (0..<stateCount).map { state in
@@ -43,7 +44,7 @@ enum Wheel210 {
             clearMask: ~UInt8(1 << Wheel.bitOfResidue[primeResidue * m % 30]!),
             gap: UInt8(nextM - m),
             carry: UInt8(primeResidue * nextM / 30 - primeResidue * m / 30),
-            nextDelta: i == 47 ? -47 : 1
+            stateStep: Int32(i == 47 ? -47 : 1) << BucketSieve.stateShift
         )
     }
 

@@ -15,7 +15,8 @@ public enum Tuning {
     /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K, primesieve's EratSmall limit is
     /// similar) cut L1 misses below 10^9 from 52 M to 21 M for 6 % more instructions against a divisor of 8
     /// with 32 KiB blocks (cachegrind, `prime-sum-bench measure primesum 0 1e9`); instructions + 8 per L1
-    /// miss + 15 per misprediction fell by 16 %.
+    /// miss + 15 per misprediction fell by 16 %. Re-checked once the loops became one per prime class: divisors
+    /// 3, 4, 6 and 8 came within 2 % of each other (alternating runs below 2·10^9, medians of 5).
     public static let smallPrimeDivisor: UInt64 = 3
     /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
     /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even

@@ -1,9 +1,9 @@
 /// The medium sieving primes: those with a few to a few dozen multiples per segment, crossed off over the
 /// whole segment, kept in 64 lists by wheel state.
 ///
-/// Why it is fast: each prime's crossing-off starts with a jump on its wheel state (one of 64 loops, see
-/// ``CrossingPrime/crossOffUnrolled(_:until:)``). Primes with few multiples per segment do little else, and in
-/// arbitrary order that jump is mispredicted almost every time. Visiting the primes list by list makes it
+/// Why it is fast: each prime's crossing-off starts with a jump on its wheel state (one of 64 entry
+/// points, see ``CrossingPrime/crossOffUnrolled(_:until:)``). Primes with few multiples per segment do
+/// little else, and in arbitrary order that jump is mispredicted almost every time. Visiting the primes list by list makes it
 /// the same jump, predicted, for hundreds of primes in a row. Each prime, once crossed off, is appended to
 /// the list of its new state for the next segment: a sequential store per prime, where sorting the primes
 /// in place between segments (a chain of dependent, cache-missing swaps) cost a fifth of this sieve's time

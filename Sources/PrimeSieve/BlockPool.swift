@@ -73,7 +73,9 @@ final class BlockPool<Size: BlockSize> {
         let slab = UnsafeMutableRawPointer.allocate(byteCount: Self.blocksPerSlab * Size.bytes, alignment: Size.bytes)
         slabs.append(slab)
         let blocks = slab.bindMemory(to: Entry.self, capacity: Self.blocksPerSlab * Self.blockEntries)
-        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) { freeBlocks.append(blocks + k * Self.blockEntries) }
+        for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) {
+            freeBlocks.append(blocks + k * Self.blockEntries)
+        }
         return blocks
     }
 

@@ -3,11 +3,12 @@
 ///
 /// Why it is fast: each prime's crossing-off starts with a jump on its wheel state (one of 64 entry
 /// points, see ``CrossingPrime/crossOffUnrolled(_:until:)``). Primes with few multiples per segment do
-/// little else, and in arbitrary order that jump is mispredicted almost every time. Visiting the primes list by list makes it
-/// the same jump, predicted, for hundreds of primes in a row. Each prime, once crossed off, is appended to
-/// the list of its new state for the next segment: a sequential store per prime, where sorting the primes
-/// in place between segments (a chain of dependent, cache-missing swaps) cost a fifth of this sieve's time
-/// (primesieve's EratMedium keeps its primes in per-state buckets the same way).
+/// little else, and in arbitrary order that jump is mispredicted almost every time. Visiting the primes
+/// list by list makes it the same jump, predicted, for hundreds of primes in a row. Each prime, once
+/// crossed off, is appended to the list of its new state for the next segment: a sequential store per
+/// prime, where sorting the primes in place between segments (a chain of dependent, cache-missing swaps)
+/// cost a fifth of this sieve's time (primesieve's EratMedium keeps its primes in per-state buckets the
+/// same way).
 ///
 /// Why it is small: an entry is 8 bytes (its state is its list's), in 1 KiB blocks of a ``BlockPool``
 /// returned as they are emptied — the entries alive plus two partial blocks per state.

@@ -43,7 +43,8 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         segmentStart = firstByte
         // A power of two bytes even for a short range: the bucket sieve may cross off past a last, short
         // segment's end (harmlessly) instead of testing every multiple against it.
-        bitmap = [UInt8](repeating: 0, count: Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1))).nextPowerOfTwo)
+        let rangeBytes = Int(Swift.min(UInt64(segmentBytes), Swift.max(endByte - firstByte, 1)))
+        bitmap = [UInt8](repeating: 0, count: rangeBytes.nextPowerOfTwo)
     }
 
     /// Sieves the next segment and hands `body` its bitmap and the number of its first byte. Returns false,

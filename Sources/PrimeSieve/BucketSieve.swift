@@ -40,7 +40,7 @@ struct BucketSieve {
     static let largestSegmentBytes = 1 << Int(stateShift)
 
     /// Prepares buckets for `segmentCount` segments of `segmentBytes` bytes (a power of two, at most
-    /// ``largestSegmentBytes``) and primes up to `largestPrime`. Bitmaps handed to ``crossOff(_:length:)``
+    /// ``largestSegmentBytes``) and primes up to `largestPrime`. Bitmaps handed to ``crossOff(_:)``
     /// must have room for `segmentBytes` bytes, even for a last segment shorter than that.
     init(segmentBytes: Int, segmentCount: Int, largestPrime: UInt64) {
         precondition(segmentBytes.nonzeroBitCount == 1 && segmentBytes <= Self.largestSegmentBytes)
@@ -86,9 +86,10 @@ struct BucketSieve {
                     to: &cursors[segmentsAhead])
     }
 
-    /// Crosses off the current segment's big-prime multiples in `bitmap[0..<length]` (`bitmap` has room for a
-    /// whole segment), moves each prime on, and advances to the next segment.
-    mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>, length: Int) {
+    /// Crosses off the current segment's big-prime multiples in `bitmap`, which has room for a whole segment
+    /// (multiples past a last, short segment's end land in the spare room), moves each prime on, and advances
+    /// to the next segment.
+    mutating func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>) {
         cursors.withUnsafeMutableBufferPointer { cursors in
             Self.crossOff(bitmap, cursors: cursors.baseAddress!, states: wheel.crossingStates,
                           segmentShift: segmentShift, segmentMask: segmentMask, segmentsLeft: segmentsLeft, pool: pool)
@@ -100,7 +101,7 @@ struct BucketSieve {
         segmentsLeft -= 1
     }
 
-    /// The loop of ``crossOff(_:length:)``, on its own so that its few values stay in registers.
+    /// The loop of ``crossOff(_:)``, on its own so that its few values stay in registers.
     @inline(never)
     private static func crossOff(_ bitmap: UnsafeMutablePointer<UInt8>,
                                  cursors: UnsafeMutablePointer<UnsafeMutablePointer<Entry>>,

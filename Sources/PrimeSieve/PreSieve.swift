@@ -1,10 +1,10 @@
-/// Pre-sieving: the multiples of the smallest primes are copied into each segment from precomputed
+/// Pre-sieving: the multiples of the smallest primes are copied into each block from precomputed
 /// patterns instead of being crossed off one by one.
 ///
 /// Why it is fast: the primes 7…163 have the most multiples of all (half of all crossing-off below 10^10),
 /// but their patterns repeat: the bitmap of the integers coprime to 7·67·71 repeats every 33,299 bytes, that
-/// of 79·97 every 7,663 bytes, and so on. Filling a block is then a streaming pass that ANDs four patterns
-/// at a time into it: vector instructions, 16 bytes per step, four passes over an L1-resident chunk instead
+/// of 79·97 every 7,663 bytes, and so on. Filling a block is then a streaming pass that ANDs eight patterns
+/// at a time into it: vector instructions, 16 bytes per step, two passes over an L1-resident chunk instead
 /// of millions of scattered single-byte writes. Each pattern is stored with a copy of its first
 /// ``chunkBytes`` bytes after its end, so a chunk reads it from any offset without wrapping: one loop per
 /// pass and chunk, with no run cut short where a pattern ends.
@@ -85,7 +85,7 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
         }
     }
 
-    /// ANDs four patterns, read from their `offsets`, into `target[0..<count]` (or stores their AND there
+    /// ANDs eight patterns, read from their `offsets`, into `target[0..<count]` (or stores their AND there
     /// when `initialise`); `count` is at most ``chunkBytes``, so no read wraps.
     @inline(__always)
     private static func andPass(_ patterns: UnsafePointer<Pattern>, _ offsets: UnsafePointer<Int>,

@@ -84,7 +84,7 @@ struct SegmentSieve<Source: SievingPrimeSource> {
                 for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }
             }
             mediumPrimes.crossOff(bits, length: length)
-            bigPrimes?.crossOff(bits, length: length)
+            bigPrimes?.crossOff(bits)
             body(UnsafeBufferPointer(rebasing: bitmap[0..<length]), segmentStart)
         }
         self.segmentStart += UInt64(length)

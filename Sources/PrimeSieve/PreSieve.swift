@@ -45,10 +45,11 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
             return Pattern(bytes: bytes, length: length)
         }
         var patterns = Self.groups.map { primes in
-            pattern(length: primes.reduce(1, *)) { pattern in
+            let length = primes.reduce(1, *)
+            return pattern(length: length) { pattern in
                 for p in primes {
                     // The odd multiples p·m below 30·length; only those coprime to 30 are in the bitmap.
-                    for n in stride(from: p, to: 30 * primes.reduce(1, *), by: 2 * p) {
+                    for n in stride(from: p, to: 30 * length, by: 2 * p) {
                         if let bit = Wheel.bitOfResidue[n % 30] { pattern[n / 30] &= ~UInt8(1 << bit) }
                     }
                 }

@@ -1,10 +1,3 @@
-/// The size of a ``BlockPool``'s blocks, fixed at compile time so that "is this block full?" is a test
-/// against a constant.
-protocol BlockSize {
-    /// Bytes per block: a power of two from 16 to ``BlockPool/largestBlockBytes``.
-    static var bytes: Int { get }
-}
-
 /// Fixed-size, size-aligned blocks of 8-byte entries, allocated in slabs and reused through a free list; all
 /// freed together when the pool goes away. The bucket sieve and the medium-prime sieve keep their lists in
 /// them.
@@ -15,11 +8,16 @@ protocol BlockSize {
 /// a test of the cursor's low bits: adding an entry loads and stores one pointer. Lists grow and shrink
 /// block by block, so memory is the entries alive plus one partial block per list — no array growth and
 /// no heap fragmentation (thousands of growing arrays tripled the bucket sieve's peak memory).
-final class BlockPool<Size: BlockSize> {
+///
+/// The block size is a generic value, `blockBytes` (a power of two from 16 to ``largestBlockBytes``), fixed
+/// at compile time so that "is this block full?" is a test against a constant. (It was a type conforming to a
+/// protocol; making the pool's class metadata then took a run-time conformance lookup, which scans every
+/// loaded library's conformance records — Foundation's included — and paged in a megabyte of them.)
+final class BlockPool<let blockBytes: Int> {
     typealias Entry = UInt64
 
     static var largestBlockBytes: Int { 8192 }
-    static var blockEntries: Int { Size.bytes / MemoryLayout<Entry>.stride }
+    static var blockEntries: Int { blockBytes / MemoryLayout<Entry>.stride }
     static var blocksPerSlab: Int { 64 }
 
     /// The cursor of a list without blocks: aligned to every block size, so "full", and never dereferenced.
@@ -29,12 +27,12 @@ final class BlockPool<Size: BlockSize> {
     private var freeBlocks: [UnsafeMutablePointer<Entry>] = []
 
     init() {
-        precondition(Size.bytes.nonzeroBitCount == 1 && (16...Self.largestBlockBytes).contains(Size.bytes))
+        precondition(blockBytes.nonzeroBitCount == 1 && (16...Self.largestBlockBytes).contains(blockBytes))
     }
 
     @inline(__always)
     static func isFull(_ cursor: UnsafeMutablePointer<Entry>) -> Bool {
-        UInt(bitPattern: cursor) & UInt(Size.bytes - 1) == 0
+        UInt(bitPattern: cursor) & UInt(blockBytes - 1) == 0
     }
 
     /// Appends `entry` to the list whose cursor is `cursor`.
@@ -53,7 +51,7 @@ final class BlockPool<Size: BlockSize> {
         -> (first: UnsafeMutablePointer<Entry>, previousEnd: UnsafeMutablePointer<Entry>)? {
         if end == noBlock { return nil }
         // A full block's end is the next block's start: step back one entry before rounding down.
-        let start = UnsafeMutablePointer<Entry>(bitPattern: UInt(bitPattern: end - 1) & ~UInt(Size.bytes - 1))!
+        let start = UnsafeMutablePointer<Entry>(bitPattern: UInt(bitPattern: end - 1) & ~UInt(blockBytes - 1))!
         return (start + 1, UnsafeMutablePointer(bitPattern: UInt(start.pointee))!)
     }
 
@@ -70,7 +68,7 @@ final class BlockPool<Size: BlockSize> {
     func returnBlock(_ first: UnsafeMutablePointer<Entry>) { freeBlocks.append(first - 1) }
 
     private func newSlab() -> UnsafeMutablePointer<Entry> {
-        let slab = UnsafeMutableRawPointer.allocate(byteCount: Self.blocksPerSlab * Size.bytes, alignment: Size.bytes)
+        let slab = UnsafeMutableRawPointer.allocate(byteCount: Self.blocksPerSlab * blockBytes, alignment: blockBytes)
         slabs.append(slab)
         let blocks = slab.bindMemory(to: Entry.self, capacity: Self.blocksPerSlab * Self.blockEntries)
         for k in stride(from: Self.blocksPerSlab - 1, to: 0, by: -1) {

@@ -16,8 +16,7 @@
 /// and returned as soon as they are emptied, so memory is the entries alive plus one partial block per bucket.
 struct BucketSieve {
     /// 8 KiB blocks: near 2^64 a segment's bucket holds thousands of entries.
-    enum Blocks: BlockSize { static var bytes: Int { 8192 } }
-    typealias Pool = BlockPool<Blocks>
+    typealias Pool = BlockPool<8192>
 
     /// A big prime waiting for its segment, in one 64-bit word so that it moves with one load and one store:
     /// bits 0–22 the byte of its next multiple within that segment, bits 23–31 its ``Wheel210`` state,

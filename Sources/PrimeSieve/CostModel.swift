@@ -24,7 +24,8 @@ extension PrimeSieve {
         let small = log(log(Swift.min(root, smallLimit))) - log(log(presieved))
         let large = root > smallLimit ? log(log(root)) - log(log(smallLimit)) : 0
         let crossings = 8.0 / 30.0 * (Swift.max(0, small) + Self.largePrimeCrossingWeight * large)
-        let primesVisitedPerInteger = root / log(root) / (30.0 * Double(configuration.segmentBytes))
+        let segmentBytes = configuration.segmentBytes(forRangeEndingAt: UInt128(Swift.min(x, 0x1p64)))
+        let primesVisitedPerInteger = root / log(root) / (30.0 * Double(segmentBytes))
         return Self.baseCostPerInteger + crossings + primesVisitedPerInteger
     }
 

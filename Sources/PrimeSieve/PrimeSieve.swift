@@ -30,8 +30,9 @@ public struct PrimeSieve: Sendable {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
                      "cuts must be ascending and inside the range")
-        return RangeTally(lo: lo, hi: hi, segmentBytes: configuration.segmentBytes,
-                          blockBytes: Swift.min(configuration.blockBytes, configuration.segmentBytes))
+        let segmentBytes = configuration.segmentBytes(forRangeEndingAt: hi)
+        return RangeTally(lo: lo, hi: hi, segmentBytes: segmentBytes,
+                          blockBytes: Swift.min(configuration.blockBytes, segmentBytes))
             .tallies(cutAt: boundaries, progress: progress)
     }
 }
@@ -39,7 +40,8 @@ public struct PrimeSieve: Sendable {
 /// Every tuning constant of the engine, in one place.
 public struct SieveConfiguration: Sendable, Hashable {
     /// Bytes of bitmap sieved at a time (30 integers per byte), a power of two: see
-    /// `Tuning.defaultSegmentBytes` for the trade-off.
+    /// `Tuning.defaultSegmentBytes` for the trade-off. Ranges with small sieving primes use less: see
+    /// ``segmentBytes(forRangeEndingAt:)``.
     public var segmentBytes: Int
     /// Bytes of a segment that small primes cross off at a time: see `Tuning.defaultBlockBytes`.
     public var blockBytes: Int
@@ -54,4 +56,13 @@ public struct SieveConfiguration: Sendable, Hashable {
     }
 
     public static let `default` = SieveConfiguration()
+
+    /// The segment for a range ending at `hi`: ``segmentBytes``, or less when the range's sieving primes are
+    /// small — down to `Tuning.smallestSegmentBytes`, but never below one wheel turn of the largest sieving
+    /// prime (`sqrt(hi)` bytes), so that every medium prime keeps at least 8 multiples per visit.
+    public func segmentBytes(forRangeEndingAt hi: UInt128) -> Int {
+        let largestSievingPrime = Int(UInt64(Swift.min(hi, UInt128(UInt64.max))).squareRootFloor())
+        let needed = Swift.max(largestSievingPrime, Tuning.smallestSegmentBytes).nextPowerOfTwo
+        return Swift.min(segmentBytes, needed)
+    }
 }

@@ -16,11 +16,10 @@ struct RangeTally {
 
         let sievingLimit = Swift.min(UInt64(hi - 1).squareRootFloor(), UInt64(UInt32.max))
         var sieve = SegmentSieve(firstByte: UInt64(lo / 30), endByte: UInt64((hi + 29) / 30),
-                                 segmentBytes: segmentBytes, blockBytes: blockBytes,
-                                 source: SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes,
-                                                       blockBytes: blockBytes))
+                                 segmentBytes: segmentBytes, blockBytes: blockBytes)
+        var sievingPrimes = SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes, blockBytes: blockBytes)
         var piece = 0
-        while sieve.sieveNextSegment({ segment, segmentStart in
+        while sieve.sieveNextSegment(primesFrom: &sievingPrimes, { segment, segmentStart in
             let segmentBase = 30 * UInt128(segmentStart)
             let segmentEnd = Swift.min(segmentBase + 30 * UInt128(segment.count), hi)
             var cursor = Swift.max(segmentBase, lo)

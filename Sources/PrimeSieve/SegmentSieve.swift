@@ -10,13 +10,20 @@
 /// - big primes (above that, at most ~2 multiples per segment): the bucket sieve, which touches only the
 ///   primes that have a multiple in the segment.
 /// The limits are `Tuning.smallPrimeDivisor` and `Tuning.bigPrimeSegments`.
-/// Sieving primes are taken from `Source` in increasing order and join only when the sieve reaches their
-/// squares, so memory is one segment plus the primes up to the square root of the segment's end.
-struct SegmentSieve<Source: SievingPrimeSource> {
+/// Sieving primes are taken from a ``SievingPrimeSource`` in increasing order and join only when the sieve
+/// reaches their squares, so memory is one segment plus the primes up to the square root of the segment's end.
+///
+/// The source is the caller's, handed to each ``sieveNextSegment(primesFrom:_:)`` call, not a generic
+/// parameter of this type: a generic value type's metadata is made at run time (to destroy it, say), and
+/// making it needs a conformance lookup that scans every loaded library's conformance records, paging in a
+/// megabyte of Foundation's. A generic method, specialised at compile time, needs no metadata.
+struct SegmentSieve {
     let firstByte: UInt64
     let endByte: UInt64
-    private var source: Source
+    /// The next sieving prime, taken from the source but not yet sieving; nil once the source ran out.
     private var pendingPrime: UInt64?
+    /// Whether ``pendingPrime`` was taken from the source yet.
+    private var tookFirstPrime = false
     private var smallPrimes: [CrossingPrime] = []
     private var mediumPrimes = MediumPrimeSieve()
     private var bigPrimes: BucketSieve?
@@ -29,13 +36,11 @@ struct SegmentSieve<Source: SievingPrimeSource> {
     /// Small primes cross off a segment in blocks of this many bytes, which stay in the L1 cache.
     private let blockBytes: Int
 
-    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int, source: Source) {
+    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int) {
         precondition(segmentBytes.nonzeroBitCount == 1, "segments are a power of two bytes (the bucket sieve relies on it)")
         self.blockBytes = blockBytes
         self.firstByte = firstByte
         self.endByte = endByte
-        self.source = source
-        pendingPrime = self.source.next()
         let highest = 30 * UInt128(endByte)
         largestSievingPrime = UInt64(Swift.min(highest, UInt128(UInt64.max))).squareRootFloor()
         smallPrimeLimit = UInt64(blockBytes) / Tuning.smallPrimeDivisor
@@ -47,13 +52,19 @@ struct SegmentSieve<Source: SievingPrimeSource> {
         bitmap = [UInt8](repeating: 0, count: rangeBytes.nextPowerOfTwo)
     }
 
-    /// Sieves the next segment and hands `body` its bitmap and the number of its first byte. Returns false,
-    /// without calling `body`, when the range is done.
+    /// Sieves the next segment, with the sieving primes taken from `source` (the same source on every call),
+    /// and hands `body` its bitmap and the number of its first byte. Returns false, without calling `body`,
+    /// when the range is done.
     ///
     /// The bitmap covers whole bytes: integers below `30 * firstByte`'s range start or past its end that share
     /// a byte with the range are the caller's to mask.
-    mutating func sieveNextSegment(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> Bool {
+    mutating func sieveNextSegment<Source: SievingPrimeSource>(primesFrom source: inout Source,
+                                                               _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> Bool {
         guard segmentStart < endByte else { return false }
+        if !tookFirstPrime {
+            pendingPrime = source.next()
+            tookFirstPrime = true
+        }
         let length = Int(Swift.min(UInt64(bitmap.count), endByte - segmentStart))
         let segmentEndValue = 30 * UInt128(segmentStart + UInt64(length))
         while let p = pendingPrime, UInt128(p * p) < segmentEndValue {

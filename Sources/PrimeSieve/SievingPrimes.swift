@@ -38,7 +38,8 @@ struct BasePrimes: SievingPrimeSource {
 /// read out of each segment's bitmap a word at a time, and consumed as they come: they never sit in memory
 /// as one list.
 struct SievingPrimes: SievingPrimeSource {
-    private var sieve: SegmentSieve<BasePrimes>
+    private var sieve: SegmentSieve
+    private var basePrimes: BasePrimes
     private let limit: UInt64
     /// The primes of one segment, read out of its bitmap at once. Segments of the L1 size keep this small:
     /// at most ~80,000 primes (320 KB); a segment of the main sieve's size would hold a million.
@@ -51,8 +52,8 @@ struct SievingPrimes: SievingPrimeSource {
         self.limit = limit
         let endByte = limit / 30 + 1
         sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: blockBytes.powerOfTwoAtMost,
-                             blockBytes: blockBytes.powerOfTwoAtMost,
-                             source: BasePrimes(upTo: limit.squareRootFloor()))
+                             blockBytes: blockBytes.powerOfTwoAtMost)
+        basePrimes = BasePrimes(upTo: limit.squareRootFloor())
     }
 
     @inline(__always)
@@ -68,7 +69,7 @@ struct SievingPrimes: SievingPrimeSource {
     private mutating func refill() {
         let limit = limit
         var primes: [UInt32] = []
-        let more = sieve.sieveNextSegment { bitmap, firstByte in
+        let more = sieve.sieveNextSegment(primesFrom: &basePrimes) { bitmap, firstByte in
             // At most one prime per set bit: the bitmap's popcount sizes the array, written without appends.
             let raw = UnsafeRawPointer(bitmap.baseAddress!)
             var bits = 0

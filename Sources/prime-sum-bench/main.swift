@@ -31,6 +31,9 @@ enum Measurement {
             fatalError("measure WHO LO HI [THREADS]")
         }
         let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+        // The harness's own first-use costs (Foundation's file reading and number formatting page in a megabyte
+        // of library code) are paid before the work, so every contender's peak is the same harness plus its work.
+        _ = "\(peakResidentKiB()) \(UInt128.max) \(Double.pi)"
         primesieve_set_num_threads(Int32(threads))  // its C API uses every core unless told otherwise
         if arguments[0] == "primesieve-sum" { prepareTally(to: hi) }  // its stop near 2^64: not primesieve's work
         let start = DispatchTime.now().uptimeNanoseconds
@@ -163,7 +166,8 @@ struct Benchmark {
             let c = median(rounds.map(\.count.seconds))
             let overIterator = median(rounds.map { $0.ours.seconds / $0.iterator.seconds })
             let overCount = median(rounds.map { $0.ours.seconds / $0.count.seconds })
-            let memory = "\(rounds.map(\.ours.peakKiB).max()! / 1024) / \(rounds.map(\.count.peakKiB).max()! / 1024)"
+            let memory = "\(format(Double(rounds.map(\.ours.peakKiB).max()!) / 1024, 1)) / "
+                + format(Double(rounds.map(\.count.peakKiB).max()!) / 1024, 1)
             table += "| \(workload.name) | \(format(o)) | \(format(i)) | \(format(c)) | \(format(overIterator)) | \(format(overCount)) | \(memory) |\n"
             chartRows.append("\(index + 1) \"W\(index + 1)\" \(o) \(i) \(c)")
             FileHandle.standardError.write(Data("done: \(workload.name)\n".utf8))

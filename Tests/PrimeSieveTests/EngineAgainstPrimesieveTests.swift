@@ -47,7 +47,12 @@ struct EngineAgainstPrimesieveTests {
         let block = UInt128(30 * configuration.blockBytes)
         var points: [UInt128] = [0, 1, 2, 3, 5, 7, 30, 31, 163 * 163, 167 * 167, 1 << 32, (1 << 32) + 30]
         for p: UInt128 in [65521, 65537, 1_000_003] { points += [p * p - 1, p * p, p * p + 1] }
-        for k: UInt128 in [1, 2, 3, 1000] { points += [k * segment - 1, k * segment, k * block, k * block + 1] }
+        // Edges of the configured segment and of the smallest, which ranges with small sieving primes get.
+        for segmentBytes in Set([configuration.segmentBytes, configuration.segmentBytes(forRangeEndingAt: 0)]) {
+            let segment = UInt128(30 * segmentBytes)
+            for k: UInt128 in [1, 2, 3, 1000] { points += [k * segment - 1, k * segment] }
+        }
+        for k: UInt128 in [1, 2, 3, 1000] { points += [k * block, k * block + 1] }
         for point in points {
             for (before, after): (UInt128, UInt128) in [(0, 1), (1, 0), (7, 7), (31, 29), (1000, 1000), (segment, block)] {
                 check(point >= before ? point - before : 0, point + after, configuration)

@@ -46,21 +46,24 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
             for k in 0..<Self.chunkBytes { (bytes + length + k).initialize(to: bytes[k % length]) }
             return Pattern(bytes: bytes, length: length)
         }
-        // A pattern is the AND of its primes' own patterns, tiled: one prime's repeats every `p` bytes and
-        // lacks the 8 multiples `p·m` with `m` coprime to 30 in `0..<30p` (the others are not in the bitmap).
-        // Tiling is a vectorised AND of `p` bytes at a time: the 15 patterns take ~0.2 ms to build, where
-        // crossing off every multiple one by one took 4 ms — a start-up cost every rank paid.
-        var single = [UInt8](repeating: 0, count: Int(Self.largestPrime))
+        // A pattern is the AND of its primes' own patterns: one prime's repeats every `p` bytes and lacks the 8
+        // multiples `p·m` with `m` coprime to 30 in `0..<30p` (the others are not in the bitmap). Each is
+        // written once, doubled by copies up to the pattern's length, and ANDed in: copies and a vectorised
+        // AND, where crossing off every multiple one by one took 4 ms — a start-up cost every rank paid.
         var patterns = Self.groups.map { primes in
             pattern(period: primes.reduce(1, *)) { pattern, length in
+                let tiled = UnsafeMutablePointer<UInt8>.allocate(capacity: length)
+                defer { tiled.deallocate() }
                 for p in primes {
-                    single.withUnsafeMutableBufferPointer { single in
-                        single.baseAddress!.update(repeating: 0xFF, count: p)
-                        for m in Wheel.residues { single[p * m / 30] &= ~UInt8(1 << Wheel.bit(ofResidue: p * m % 30)) }
-                        for start in stride(from: 0, to: length, by: p) {
-                            for k in 0..<p { pattern[start + k] &= single[k] }
-                        }
+                    tiled.initialize(repeating: 0xFF, count: p)
+                    for m in Wheel.residues { tiled[p * m / 30] &= ~UInt8(1 << Wheel.bit(ofResidue: p * m % 30)) }
+                    var filled = p  // a multiple of p throughout, as `length` is
+                    while filled < length {
+                        let copied = Swift.min(filled, length - filled)
+                        (tiled + filled).initialize(from: tiled, count: copied)
+                        filled += copied
                     }
+                    for k in 0..<length { pattern[k] &= tiled[k] }
                 }
             }
         }

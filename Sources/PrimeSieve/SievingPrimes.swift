@@ -9,13 +9,11 @@ protocol SievingPrimeSource {
 struct BasePrimes: SievingPrimeSource {
     static let all: [UInt32] = {
         let limit = 1 << 16
-        var isComposite = [Bool](repeating: false, count: limit)
-        var primes: [UInt32] = []
-        for n in 2..<limit where !isComposite[n] {
-            if n >= 7 { primes.append(UInt32(n)) }
-            for multiple in stride(from: n * n, to: limit, by: n) { isComposite[multiple] = true }
+        var isComposite = [Bool](repeating: false, count: limit / 2)  // odd numbers only: `i` stands for 2i + 1
+        for n in stride(from: 3, to: 256, by: 2) where !isComposite[n / 2] {  // 256 = sqrt(limit)
+            for multiple in stride(from: n * n, to: limit, by: 2 * n) { isComposite[multiple / 2] = true }
         }
-        return primes
+        return stride(from: 7, to: limit, by: 2).compactMap { isComposite[$0 / 2] ? nil : UInt32($0) }
     }()
 
     private let limit: UInt64

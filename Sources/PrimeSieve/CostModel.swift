@@ -24,7 +24,9 @@ extension PrimeSieve {
         let small = log(log(Swift.min(root, smallLimit))) - log(log(presieved))
         let large = root > smallLimit ? log(log(root)) - log(log(smallLimit)) : 0
         let crossings = 8.0 / 30.0 * (Swift.max(0, small) + Self.largePrimeCrossingWeight * large)
-        let segmentBytes = configuration.segmentBytes(forRangeEndingAt: UInt128(Swift.min(x, 0x1p64)))
+        // (From the Double root: a UInt128 from a Double is a generic, unspecialised conversion, and the
+        // planner calls this a thousand times.)
+        let segmentBytes = configuration.segmentBytes(forLargestSievingPrime: UInt64(Swift.min(root, 0x1p32)))
         let primesVisitedPerInteger = root / log(root) / (30.0 * Double(segmentBytes))
         return Self.baseCostPerInteger + crossings + primesVisitedPerInteger
     }
@@ -43,9 +45,9 @@ extension PrimeSieve {
     public func estimatedCost(from lo: UInt128, to hi: UInt128, samples: Int = 64) -> Double {
         guard lo < hi else { return 0 }
         let width = Double(hi - lo)
-        let slice = width / Double(samples)
+        let slice = width / Double(samples), start = Double(lo)
         return (0..<samples).reduce(0.0) { total, i in
-            total + slice * costDensity(at: Double(lo) + (Double(i) + 0.5) * slice)
+            total + slice * costDensity(at: start + (Double(i) + 0.5) * slice)
         }
     }
 
@@ -56,9 +58,10 @@ extension PrimeSieve {
         let samples = 1024
         let width = hi - lo
         let sliceWidth = Double(width) / Double(samples)
+        let start = Double(lo)  // once: a Double from a UInt128 is a generic, unspecialised conversion (~1 µs)
         var cumulative = [0.0]
         for i in 0..<samples {
-            let x = Double(lo) + (Double(i) + 0.5) * sliceWidth
+            let x = start + (Double(i) + 0.5) * sliceWidth
             cumulative.append(cumulative[i] + sliceWidth * costDensity(at: x))
         }
         let total = cumulative[samples]

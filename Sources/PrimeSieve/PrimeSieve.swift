@@ -61,8 +61,11 @@ public struct SieveConfiguration: Sendable, Hashable {
     /// small — down to `Tuning.smallestSegmentBytes`, but never below one wheel turn of the largest sieving
     /// prime (`sqrt(hi)` bytes), so that every medium prime keeps at least 8 multiples per visit.
     public func segmentBytes(forRangeEndingAt hi: UInt128) -> Int {
-        let largestSievingPrime = Int(UInt64(Swift.min(hi, UInt128(UInt64.max))).squareRootFloor())
-        let needed = Swift.max(largestSievingPrime, Tuning.smallestSegmentBytes).nextPowerOfTwo
-        return Swift.min(segmentBytes, needed)
+        segmentBytes(forLargestSievingPrime: UInt64(Swift.min(hi, UInt128(UInt64.max))).squareRootFloor())
+    }
+
+    /// ``segmentBytes(forRangeEndingAt:)`` from the range's largest sieving prime, `sqrt(hi)`.
+    func segmentBytes(forLargestSievingPrime largest: UInt64) -> Int {
+        Swift.min(segmentBytes, Swift.max(Int(largest), Tuning.smallestSegmentBytes).nextPowerOfTwo)
     }
 }

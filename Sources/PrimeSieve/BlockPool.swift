@@ -1,6 +1,6 @@
 /// Fixed-size, size-aligned blocks of 8-byte entries, allocated in slabs and reused through a free list (linked
-/// through the blocks' own first words); all freed together when the pool goes away. The bucket sieve and the medium-prime sieve keep their lists in
-/// them.
+/// through the blocks' own first words); all freed together when the pool goes away. The bucket sieve and the
+/// medium-prime sieve keep their lists in them.
 ///
 /// A list is a chain of blocks, newest first, known by its cursor alone: a block's first word links to
 /// the end of the list's previous block (full, or ``noBlock``), and entries fill the rest. Blocks are

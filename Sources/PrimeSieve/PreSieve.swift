@@ -11,7 +11,7 @@
 struct PreSieve: @unchecked Sendable {  // immutable after init
     /// The primes whose multiples the patterns remove, by pattern: products of at most ~33 K bytes each
     /// (primesieve's choice), so the 15 patterns take 306 KiB (+ 32 KiB of wrap-around copies), sit in L2
-    /// beside the segment, and cost a few milliseconds to build.
+    /// beside the segment, and take well under a millisecond to build.
     static let groups: [[Int]] = [
         [7, 67, 71], [11, 41, 73], [13, 43, 59], [17, 37, 53], [19, 29, 61], [23, 31, 47], [79, 97], [83, 89],
         [101, 103], [107, 109], [113, 127], [131, 137], [139, 149], [151, 157], [163],

@@ -58,8 +58,9 @@ struct SegmentSieve {
     ///
     /// The bitmap covers whole bytes: integers below `30 * firstByte`'s range start or past its end that share
     /// a byte with the range are the caller's to mask.
-    mutating func sieveNextSegment<Source: SievingPrimeSource>(primesFrom source: inout Source,
-                                                               _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) -> Bool {
+    mutating func sieveNextSegment<Source: SievingPrimeSource>(
+        primesFrom source: inout Source, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void
+    ) -> Bool {
         guard segmentStart < endByte else { return false }
         if !tookFirstPrime {
             pendingPrime = source.next()

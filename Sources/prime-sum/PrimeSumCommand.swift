@@ -35,7 +35,8 @@ struct PrimeSumCommand: ParsableCommand {
     var threads: Int = 1
 
     @Option(name: .customLong("segment-kib"),
-            help: "Largest sieve segment in KiB, a power of two up to 8192 (default: sized to this machine's caches; ranges below ~10^11 use less).")
+            help: ArgumentHelp("Largest sieve segment in KiB, a power of two up to 8192 (default: sized to this "
+                               + "machine's caches; ranges below ~10^11 use less)."))
     var segmentKiB: Int?
 
     @Flag(help: "Print one JSON document instead of lines.")

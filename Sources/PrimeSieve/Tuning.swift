@@ -12,11 +12,12 @@ public enum Tuning {
     /// ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so a prime below
     /// `blockBytes / 3` makes at least 3 turns (24 multiples) per block. Per block, a prime pays a call, a
     /// dispatch on its wheel state and a loop tail; over the whole segment its writes miss the L1 cache
-    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K, primesieve's EratSmall limit is
-    /// similar) cut L1 misses below 10^9 from 52 M to 21 M for 6 % more instructions against a divisor of 8
-    /// with 32 KiB blocks (cachegrind, `prime-sum-bench measure primesum 0 1e9`); instructions + 8 per L1
-    /// miss + 15 per misprediction fell by 16 %. Re-checked once the loops became one per prime class: divisors
-    /// 3, 4, 6 and 8 came within 2 % of each other (alternating runs below 2·10^9, medians of 5).
+    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K) cut L1 misses below 10^9 from 52 M to
+    /// 21 M for 6 % more instructions against a divisor of 8 with 32 KiB blocks (cachegrind, `prime-sum-bench
+    /// measure primesum 0 1e9`); instructions + 8 per L1 miss + 15 per misprediction fell by 16 %. Re-checked
+    /// once the loops became one per prime class: divisors 3, 4, 6 and 8 came within 2 % of each other
+    /// (alternating runs below 2·10^9, medians of 5), and 5 against 3 on [10^15, +10^9) was 1.00×. With
+    /// today's 32 KiB blocks, primes up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here).
     public static let smallPrimeDivisor: UInt64 = 3
     /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
     /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even
@@ -39,9 +40,13 @@ public enum Tuning {
     /// took 1.034× below 10^9, 0.96× below 3·10^9, 1.015× below 10^10 (peak memory −380 KiB there); 64 KiB
     /// took 1.09× below 10^9.
     public static let smallestSegmentBytes = 128 * 1024
-    /// Small primes cross off a segment one block at a time: a block the size of the L1 data cache keeps their
-    /// dense writes there (48 KiB here).
-    public static let defaultBlockBytes = CacheSizes.current.level1Data
+    /// Small primes cross off a segment one block at a time, so that their dense writes stay in the L1 data
+    /// cache. Two thirds of it (32 KiB of this machine's 48 KiB), not all of it: the block shares the cache with
+    /// the small primes themselves (~1,300 of 12 bytes) and the pre-sieve patterns streaming into the block.
+    /// Against the whole L1 (alternating runs on one core, medians of 8–12 pairs): 0.90–0.96× below 10^10,
+    /// 0.95× below 3·10^9, 0.95–0.98× on [10^15, +10^9), 1.00× near 2^64; half of the L1 took 1.08× below
+    /// 10^10. (cachegrind's L1 model, without prefetching, calls it a wash: 4 % more misses.)
+    public static let defaultBlockBytes = (CacheSizes.current.level1Data * 2 / 3) & ~63
 
 }
 

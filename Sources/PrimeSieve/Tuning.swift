@@ -17,7 +17,8 @@ public enum Tuning {
     /// measure primesum 0 1e9`); instructions + 8 per L1 miss + 15 per misprediction fell by 16 %. Re-checked
     /// once the loops became one per prime class: divisors 3, 4, 6 and 8 came within 2 % of each other
     /// (alternating runs below 2·10^9, medians of 5), and 5 against 3 on [10^15, +10^9) was 1.00×. With
-    /// today's 32 KiB blocks, primes up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here).
+    /// today's 32 KiB blocks, primes up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here); there,
+    /// below 10^10, a divisor of 2 took 1.09×, 1 took 1.23×, 4 took 0.97–0.98× but 1.015× on [10^15, +2·10^9).
     public static let smallPrimeDivisor: UInt64 = 3
     /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
     /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even

@@ -2,7 +2,7 @@
 /// (byte `k` holds the integers `30k + residue`), one cache-sized segment at a time.
 ///
 /// Each segment is crossed off by three kinds of sieving primes, each with the loop that suits it:
-/// - small primes (at least 3 wheel turns per L1-sized block): a whole wheel turn per iteration
+/// - small primes (at least 3 wheel turns per block): a whole wheel turn per iteration
 ///   (`crossOffUnrolled`), block by block so that their dense writes stay in the L1 cache; each block is
 ///   filled from the pre-sieve patterns just before, while it is in the L1 cache too;
 /// - medium primes (up to two segments' bytes): the same loops over the whole segment, the primes kept in

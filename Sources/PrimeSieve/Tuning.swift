@@ -8,17 +8,17 @@ import Darwin
 
 /// Every tuning constant of the engine, with its trade-off. Measured on the benchmark (`./run.sh bench`).
 public enum Tuning {
-    /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each L1-sized block in turn; larger
-    /// ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so a prime below
-    /// `blockBytes / 3` makes at least 3 turns (24 multiples) per block. Per block, a prime pays a call, a
-    /// dispatch on its wheel state and a loop tail; over the whole segment its writes miss the L1 cache
-    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K) cut L1 misses below 10^9 from 52 M to
-    /// 21 M for 6 % more instructions against a divisor of 8 with 32 KiB blocks (cachegrind, `prime-sum-bench
-    /// measure primesum 0 1e9`); instructions + 8 per L1 miss + 15 per misprediction fell by 16 %. Re-checked
-    /// once the loops became one per prime class: divisors 3, 4, 6 and 8 came within 2 % of each other
-    /// (alternating runs below 2·10^9, medians of 5), and 5 against 3 on [10^15, +10^9) was 1.00×. With
-    /// today's 32 KiB blocks, primes up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here); there,
-    /// below 10^10, a divisor of 2 took 1.09×, 1 took 1.23×, 4 took 0.97–0.98× but 1.015× on [10^15, +2·10^9).
+    /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each block (`defaultBlockBytes`, kept in the
+    /// L1 cache) in turn; larger ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so
+    /// a prime below `blockBytes / 3` makes at least 3 turns (24 multiples) per block. Per block, a prime pays a
+    /// call, a dispatch on its wheel state and a loop tail; over the whole segment its writes miss the L1 cache
+    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K) cut L1 misses below 10^9 from 52 M to 21 M
+    /// for 6 % more instructions against a divisor of 8 with 32 KiB blocks (cachegrind, `prime-sum-bench measure
+    /// primesum 0 1e9`); instructions + 8 per L1 miss + 15 per misprediction fell by 16 %. Re-checked once the
+    /// loops became one per prime class: divisors 3, 4, 6 and 8 came within 2 % of each other (alternating runs
+    /// below 2·10^9, medians of 5), and 5 against 3 on [10^15, +10^9) was 1.00×. With today's 32 KiB blocks, primes
+    /// up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here); there, below 10^10, a divisor of 2 took
+    /// 1.09×, 1 took 1.23×, 4 took 0.97–0.98× but 1.015× on [10^15, +2·10^9).
     public static let smallPrimeDivisor: UInt64 = 3
     /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
     /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even

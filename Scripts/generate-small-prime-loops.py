@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates Sources/PrimeSieve/SmallPrimeLoops.swift: one crossing-off loop per prime class mod 30, in one
-function for all 64 wheel states (small primes) and in one per class (medium primes, walked class by class).
+function for all 64 wheel states, and the medium primes' walks of their lists, one function per class.
 
 Run from the project's top folder after changing the wheel: python3 Scripts/generate-small-prime-loops.py
 """
@@ -86,28 +86,13 @@ out.append("""        default:
         }
     }
 """)
-for pc in range(8):
-    out.append(f"""
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class {pc} (`p % 30 == {residues[pc]}`, states {pc * 8}…{pc * 8 + 7}) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass{pc}(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {{
-        var i = Int(multipleIndex)
-        guard i < limit else {{ return }}
-        let q = Int(quotient)
-        switch Int(state) {{""")
-    class_cases(pc)
-    out.append("""        default:
-            preconditionFailure("wheel state \\(state) out of range")
-        }
-    }""")
 out.append("}")
 out.append("""
 extension MediumPrimeSieve {
     /// Crosses off each prime class's 8 lists in turn, one function per class: see ``MediumPrimeSieve``
-    /// for why. `lists` and `next` hold the 64 states' cursors.
+    /// for why. `lists` and `next` hold the 64 states' cursors. (Calling the class's functions from
+    /// ``CrossingPrime/crossOffUnrolled(_:until:)`` instead, a switch on the class before the one on the state,
+    /// took 1.09× the time below 3·10^9: small primes come in any state.)
     static func crossOffEachClass(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {""")
@@ -121,7 +106,7 @@ for pc in range(8):
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {{
         crossOff(lists: lists, next: next, firstState: {pc * 8}, bitmap: bitmap, length: length, pool: pool) {{
-            $0.crossOffUnrolledInClass{pc}($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }}
     }}
 """)

@@ -529,635 +529,13 @@ extension CrossingPrime {
         }
     }
 
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 0 (`p % 30 == 1`, states 0…7) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass0(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 1:
-            bitmap[i] &= 0xFD
-            i &+= q &* 4 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 2; return }
-            fallthrough
-        case 2:
-            bitmap[i] &= 0xFB
-            i &+= q &* 2 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 3; return }
-            fallthrough
-        case 3:
-            bitmap[i] &= 0xF7
-            i &+= q &* 4 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 4; return }
-            fallthrough
-        case 4:
-            bitmap[i] &= 0xEF
-            i &+= q &* 2 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 5; return }
-            fallthrough
-        case 5:
-            bitmap[i] &= 0xDF
-            i &+= q &* 4 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 6; return }
-            fallthrough
-        case 6:
-            bitmap[i] &= 0xBF
-            i &+= q &* 6 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 7; return }
-            fallthrough
-        case 7:
-            bitmap[i] &= 0x7F
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 0; return }
-            fallthrough
-        case 0:
-            let last = q &* 28 &+ 0, turn = q &* 30 &+ 1
-            while i &+ last < limit {
-                bitmap[i] &= 0xFE
-                bitmap[i &+ q &* 6 &+ 0] &= 0xFD
-                bitmap[i &+ q &* 10 &+ 0] &= 0xFB
-                bitmap[i &+ q &* 12 &+ 0] &= 0xF7
-                bitmap[i &+ q &* 16 &+ 0] &= 0xEF
-                bitmap[i &+ q &* 18 &+ 0] &= 0xDF
-                bitmap[i &+ q &* 22 &+ 0] &= 0xBF
-                bitmap[i &+ q &* 28 &+ 0] &= 0x7F
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 0; return }
-            bitmap[i] &= 0xFE
-            if i &+ q &* 6 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 0); state = 1; return }
-            bitmap[i &+ q &* 6 &+ 0] &= 0xFD
-            if i &+ q &* 10 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 0); state = 2; return }
-            bitmap[i &+ q &* 10 &+ 0] &= 0xFB
-            if i &+ q &* 12 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 0); state = 3; return }
-            bitmap[i &+ q &* 12 &+ 0] &= 0xF7
-            if i &+ q &* 16 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 0); state = 4; return }
-            bitmap[i &+ q &* 16 &+ 0] &= 0xEF
-            if i &+ q &* 18 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 0); state = 5; return }
-            bitmap[i &+ q &* 18 &+ 0] &= 0xDF
-            if i &+ q &* 22 &+ 0 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 0); state = 6; return }
-            bitmap[i &+ q &* 22 &+ 0] &= 0xBF
-            multipleIndex = UInt32(i &+ q &* 28 &+ 0); state = 7
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 1 (`p % 30 == 7`, states 8…15) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass1(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 9:
-            bitmap[i] &= 0xDF
-            i &+= q &* 4 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 10; return }
-            fallthrough
-        case 10:
-            bitmap[i] &= 0xEF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 11; return }
-            fallthrough
-        case 11:
-            bitmap[i] &= 0xFE
-            i &+= q &* 4 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 12; return }
-            fallthrough
-        case 12:
-            bitmap[i] &= 0x7F
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 13; return }
-            fallthrough
-        case 13:
-            bitmap[i] &= 0xF7
-            i &+= q &* 4 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 14; return }
-            fallthrough
-        case 14:
-            bitmap[i] &= 0xFB
-            i &+= q &* 6 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 15; return }
-            fallthrough
-        case 15:
-            bitmap[i] &= 0xBF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 8; return }
-            fallthrough
-        case 8:
-            let last = q &* 28 &+ 6, turn = q &* 30 &+ 7
-            while i &+ last < limit {
-                bitmap[i] &= 0xFD
-                bitmap[i &+ q &* 6 &+ 1] &= 0xDF
-                bitmap[i &+ q &* 10 &+ 2] &= 0xEF
-                bitmap[i &+ q &* 12 &+ 3] &= 0xFE
-                bitmap[i &+ q &* 16 &+ 3] &= 0x7F
-                bitmap[i &+ q &* 18 &+ 4] &= 0xF7
-                bitmap[i &+ q &* 22 &+ 5] &= 0xFB
-                bitmap[i &+ q &* 28 &+ 6] &= 0xBF
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 8; return }
-            bitmap[i] &= 0xFD
-            if i &+ q &* 6 &+ 1 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 1); state = 9; return }
-            bitmap[i &+ q &* 6 &+ 1] &= 0xDF
-            if i &+ q &* 10 &+ 2 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 2); state = 10; return }
-            bitmap[i &+ q &* 10 &+ 2] &= 0xEF
-            if i &+ q &* 12 &+ 3 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 3); state = 11; return }
-            bitmap[i &+ q &* 12 &+ 3] &= 0xFE
-            if i &+ q &* 16 &+ 3 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 3); state = 12; return }
-            bitmap[i &+ q &* 16 &+ 3] &= 0x7F
-            if i &+ q &* 18 &+ 4 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 4); state = 13; return }
-            bitmap[i &+ q &* 18 &+ 4] &= 0xF7
-            if i &+ q &* 22 &+ 5 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 5); state = 14; return }
-            bitmap[i &+ q &* 22 &+ 5] &= 0xFB
-            multipleIndex = UInt32(i &+ q &* 28 &+ 6); state = 15
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 2 (`p % 30 == 11`, states 16…23) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass2(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 17:
-            bitmap[i] &= 0xEF
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 18; return }
-            fallthrough
-        case 18:
-            bitmap[i] &= 0xFE
-            i &+= q &* 2 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 19; return }
-            fallthrough
-        case 19:
-            bitmap[i] &= 0xBF
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 20; return }
-            fallthrough
-        case 20:
-            bitmap[i] &= 0xFD
-            i &+= q &* 2 &+ 0
-            if i >= limit { multipleIndex = UInt32(i); state = 21; return }
-            fallthrough
-        case 21:
-            bitmap[i] &= 0x7F
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 22; return }
-            fallthrough
-        case 22:
-            bitmap[i] &= 0xF7
-            i &+= q &* 6 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 23; return }
-            fallthrough
-        case 23:
-            bitmap[i] &= 0xDF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 16; return }
-            fallthrough
-        case 16:
-            let last = q &* 28 &+ 10, turn = q &* 30 &+ 11
-            while i &+ last < limit {
-                bitmap[i] &= 0xFB
-                bitmap[i &+ q &* 6 &+ 2] &= 0xEF
-                bitmap[i &+ q &* 10 &+ 4] &= 0xFE
-                bitmap[i &+ q &* 12 &+ 4] &= 0xBF
-                bitmap[i &+ q &* 16 &+ 6] &= 0xFD
-                bitmap[i &+ q &* 18 &+ 6] &= 0x7F
-                bitmap[i &+ q &* 22 &+ 8] &= 0xF7
-                bitmap[i &+ q &* 28 &+ 10] &= 0xDF
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 16; return }
-            bitmap[i] &= 0xFB
-            if i &+ q &* 6 &+ 2 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 2); state = 17; return }
-            bitmap[i &+ q &* 6 &+ 2] &= 0xEF
-            if i &+ q &* 10 &+ 4 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 4); state = 18; return }
-            bitmap[i &+ q &* 10 &+ 4] &= 0xFE
-            if i &+ q &* 12 &+ 4 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 4); state = 19; return }
-            bitmap[i &+ q &* 12 &+ 4] &= 0xBF
-            if i &+ q &* 16 &+ 6 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 6); state = 20; return }
-            bitmap[i &+ q &* 16 &+ 6] &= 0xFD
-            if i &+ q &* 18 &+ 6 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 6); state = 21; return }
-            bitmap[i &+ q &* 18 &+ 6] &= 0x7F
-            if i &+ q &* 22 &+ 8 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 8); state = 22; return }
-            bitmap[i &+ q &* 22 &+ 8] &= 0xF7
-            multipleIndex = UInt32(i &+ q &* 28 &+ 10); state = 23
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 3 (`p % 30 == 13`, states 24…31) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass3(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 25:
-            bitmap[i] &= 0xFE
-            i &+= q &* 4 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 26; return }
-            fallthrough
-        case 26:
-            bitmap[i] &= 0xBF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 27; return }
-            fallthrough
-        case 27:
-            bitmap[i] &= 0xDF
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 28; return }
-            fallthrough
-        case 28:
-            bitmap[i] &= 0xFB
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 29; return }
-            fallthrough
-        case 29:
-            bitmap[i] &= 0xFD
-            i &+= q &* 4 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 30; return }
-            fallthrough
-        case 30:
-            bitmap[i] &= 0x7F
-            i &+= q &* 6 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 31; return }
-            fallthrough
-        case 31:
-            bitmap[i] &= 0xEF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 24; return }
-            fallthrough
-        case 24:
-            let last = q &* 28 &+ 12, turn = q &* 30 &+ 13
-            while i &+ last < limit {
-                bitmap[i] &= 0xF7
-                bitmap[i &+ q &* 6 &+ 3] &= 0xFE
-                bitmap[i &+ q &* 10 &+ 4] &= 0xBF
-                bitmap[i &+ q &* 12 &+ 5] &= 0xDF
-                bitmap[i &+ q &* 16 &+ 7] &= 0xFB
-                bitmap[i &+ q &* 18 &+ 8] &= 0xFD
-                bitmap[i &+ q &* 22 &+ 9] &= 0x7F
-                bitmap[i &+ q &* 28 &+ 12] &= 0xEF
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 24; return }
-            bitmap[i] &= 0xF7
-            if i &+ q &* 6 &+ 3 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 3); state = 25; return }
-            bitmap[i &+ q &* 6 &+ 3] &= 0xFE
-            if i &+ q &* 10 &+ 4 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 4); state = 26; return }
-            bitmap[i &+ q &* 10 &+ 4] &= 0xBF
-            if i &+ q &* 12 &+ 5 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 5); state = 27; return }
-            bitmap[i &+ q &* 12 &+ 5] &= 0xDF
-            if i &+ q &* 16 &+ 7 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 7); state = 28; return }
-            bitmap[i &+ q &* 16 &+ 7] &= 0xFB
-            if i &+ q &* 18 &+ 8 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 8); state = 29; return }
-            bitmap[i &+ q &* 18 &+ 8] &= 0xFD
-            if i &+ q &* 22 &+ 9 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 9); state = 30; return }
-            bitmap[i &+ q &* 22 &+ 9] &= 0x7F
-            multipleIndex = UInt32(i &+ q &* 28 &+ 12); state = 31
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 4 (`p % 30 == 17`, states 32…39) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass4(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 33:
-            bitmap[i] &= 0x7F
-            i &+= q &* 4 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 34; return }
-            fallthrough
-        case 34:
-            bitmap[i] &= 0xFD
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 35; return }
-            fallthrough
-        case 35:
-            bitmap[i] &= 0xFB
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 36; return }
-            fallthrough
-        case 36:
-            bitmap[i] &= 0xDF
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 37; return }
-            fallthrough
-        case 37:
-            bitmap[i] &= 0xBF
-            i &+= q &* 4 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 38; return }
-            fallthrough
-        case 38:
-            bitmap[i] &= 0xFE
-            i &+= q &* 6 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 39; return }
-            fallthrough
-        case 39:
-            bitmap[i] &= 0xF7
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 32; return }
-            fallthrough
-        case 32:
-            let last = q &* 28 &+ 16, turn = q &* 30 &+ 17
-            while i &+ last < limit {
-                bitmap[i] &= 0xEF
-                bitmap[i &+ q &* 6 &+ 3] &= 0x7F
-                bitmap[i &+ q &* 10 &+ 6] &= 0xFD
-                bitmap[i &+ q &* 12 &+ 7] &= 0xFB
-                bitmap[i &+ q &* 16 &+ 9] &= 0xDF
-                bitmap[i &+ q &* 18 &+ 10] &= 0xBF
-                bitmap[i &+ q &* 22 &+ 13] &= 0xFE
-                bitmap[i &+ q &* 28 &+ 16] &= 0xF7
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 32; return }
-            bitmap[i] &= 0xEF
-            if i &+ q &* 6 &+ 3 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 3); state = 33; return }
-            bitmap[i &+ q &* 6 &+ 3] &= 0x7F
-            if i &+ q &* 10 &+ 6 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 6); state = 34; return }
-            bitmap[i &+ q &* 10 &+ 6] &= 0xFD
-            if i &+ q &* 12 &+ 7 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 7); state = 35; return }
-            bitmap[i &+ q &* 12 &+ 7] &= 0xFB
-            if i &+ q &* 16 &+ 9 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 9); state = 36; return }
-            bitmap[i &+ q &* 16 &+ 9] &= 0xDF
-            if i &+ q &* 18 &+ 10 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 10); state = 37; return }
-            bitmap[i &+ q &* 18 &+ 10] &= 0xBF
-            if i &+ q &* 22 &+ 13 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 13); state = 38; return }
-            bitmap[i &+ q &* 22 &+ 13] &= 0xFE
-            multipleIndex = UInt32(i &+ q &* 28 &+ 16); state = 39
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 5 (`p % 30 == 19`, states 40…47) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass5(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 41:
-            bitmap[i] &= 0xF7
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 42; return }
-            fallthrough
-        case 42:
-            bitmap[i] &= 0x7F
-            i &+= q &* 2 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 43; return }
-            fallthrough
-        case 43:
-            bitmap[i] &= 0xFD
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 44; return }
-            fallthrough
-        case 44:
-            bitmap[i] &= 0xBF
-            i &+= q &* 2 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 45; return }
-            fallthrough
-        case 45:
-            bitmap[i] &= 0xFE
-            i &+= q &* 4 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 46; return }
-            fallthrough
-        case 46:
-            bitmap[i] &= 0xEF
-            i &+= q &* 6 &+ 4
-            if i >= limit { multipleIndex = UInt32(i); state = 47; return }
-            fallthrough
-        case 47:
-            bitmap[i] &= 0xFB
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 40; return }
-            fallthrough
-        case 40:
-            let last = q &* 28 &+ 18, turn = q &* 30 &+ 19
-            while i &+ last < limit {
-                bitmap[i] &= 0xDF
-                bitmap[i &+ q &* 6 &+ 4] &= 0xF7
-                bitmap[i &+ q &* 10 &+ 6] &= 0x7F
-                bitmap[i &+ q &* 12 &+ 8] &= 0xFD
-                bitmap[i &+ q &* 16 &+ 10] &= 0xBF
-                bitmap[i &+ q &* 18 &+ 12] &= 0xFE
-                bitmap[i &+ q &* 22 &+ 14] &= 0xEF
-                bitmap[i &+ q &* 28 &+ 18] &= 0xFB
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 40; return }
-            bitmap[i] &= 0xDF
-            if i &+ q &* 6 &+ 4 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 4); state = 41; return }
-            bitmap[i &+ q &* 6 &+ 4] &= 0xF7
-            if i &+ q &* 10 &+ 6 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 6); state = 42; return }
-            bitmap[i &+ q &* 10 &+ 6] &= 0x7F
-            if i &+ q &* 12 &+ 8 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 8); state = 43; return }
-            bitmap[i &+ q &* 12 &+ 8] &= 0xFD
-            if i &+ q &* 16 &+ 10 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 10); state = 44; return }
-            bitmap[i &+ q &* 16 &+ 10] &= 0xBF
-            if i &+ q &* 18 &+ 12 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 12); state = 45; return }
-            bitmap[i &+ q &* 18 &+ 12] &= 0xFE
-            if i &+ q &* 22 &+ 14 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 14); state = 46; return }
-            bitmap[i &+ q &* 22 &+ 14] &= 0xEF
-            multipleIndex = UInt32(i &+ q &* 28 &+ 18); state = 47
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 6 (`p % 30 == 23`, states 48…55) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass6(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 49:
-            bitmap[i] &= 0xFB
-            i &+= q &* 4 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 50; return }
-            fallthrough
-        case 50:
-            bitmap[i] &= 0xF7
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 51; return }
-            fallthrough
-        case 51:
-            bitmap[i] &= 0x7F
-            i &+= q &* 4 &+ 4
-            if i >= limit { multipleIndex = UInt32(i); state = 52; return }
-            fallthrough
-        case 52:
-            bitmap[i] &= 0xFE
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 53; return }
-            fallthrough
-        case 53:
-            bitmap[i] &= 0xEF
-            i &+= q &* 4 &+ 3
-            if i >= limit { multipleIndex = UInt32(i); state = 54; return }
-            fallthrough
-        case 54:
-            bitmap[i] &= 0xDF
-            i &+= q &* 6 &+ 5
-            if i >= limit { multipleIndex = UInt32(i); state = 55; return }
-            fallthrough
-        case 55:
-            bitmap[i] &= 0xFD
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 48; return }
-            fallthrough
-        case 48:
-            let last = q &* 28 &+ 22, turn = q &* 30 &+ 23
-            while i &+ last < limit {
-                bitmap[i] &= 0xBF
-                bitmap[i &+ q &* 6 &+ 5] &= 0xFB
-                bitmap[i &+ q &* 10 &+ 8] &= 0xF7
-                bitmap[i &+ q &* 12 &+ 9] &= 0x7F
-                bitmap[i &+ q &* 16 &+ 13] &= 0xFE
-                bitmap[i &+ q &* 18 &+ 14] &= 0xEF
-                bitmap[i &+ q &* 22 &+ 17] &= 0xDF
-                bitmap[i &+ q &* 28 &+ 22] &= 0xFD
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 48; return }
-            bitmap[i] &= 0xBF
-            if i &+ q &* 6 &+ 5 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 5); state = 49; return }
-            bitmap[i &+ q &* 6 &+ 5] &= 0xFB
-            if i &+ q &* 10 &+ 8 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 8); state = 50; return }
-            bitmap[i &+ q &* 10 &+ 8] &= 0xF7
-            if i &+ q &* 12 &+ 9 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 9); state = 51; return }
-            bitmap[i &+ q &* 12 &+ 9] &= 0x7F
-            if i &+ q &* 16 &+ 13 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 13); state = 52; return }
-            bitmap[i &+ q &* 16 &+ 13] &= 0xFE
-            if i &+ q &* 18 &+ 14 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 14); state = 53; return }
-            bitmap[i &+ q &* 18 &+ 14] &= 0xEF
-            if i &+ q &* 22 &+ 17 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 17); state = 54; return }
-            bitmap[i &+ q &* 22 &+ 17] &= 0xDF
-            multipleIndex = UInt32(i &+ q &* 28 &+ 22); state = 55
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
-
-    /// ``crossOffUnrolled(_:until:)`` for a prime of class 7 (`p % 30 == 29`, states 56…63) only:
-    /// see ``MediumPrimeSieve`` for why a caller that knows the class wants it. (The same cases as there, not
-    /// called from there: small primes come in any state, and a switch on the class before the one on the
-    /// state took 1.09× the time below 3·10^9.)
-    @inline(__always)
-    mutating func crossOffUnrolledInClass7(_ bitmap: UnsafeMutablePointer<UInt8>, until limit: Int) {
-        var i = Int(multipleIndex)
-        guard i < limit else { return }
-        let q = Int(quotient)
-        switch Int(state) {
-        case 57:
-            bitmap[i] &= 0xBF
-            i &+= q &* 4 &+ 4
-            if i >= limit { multipleIndex = UInt32(i); state = 58; return }
-            fallthrough
-        case 58:
-            bitmap[i] &= 0xDF
-            i &+= q &* 2 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 59; return }
-            fallthrough
-        case 59:
-            bitmap[i] &= 0xEF
-            i &+= q &* 4 &+ 4
-            if i >= limit { multipleIndex = UInt32(i); state = 60; return }
-            fallthrough
-        case 60:
-            bitmap[i] &= 0xF7
-            i &+= q &* 2 &+ 2
-            if i >= limit { multipleIndex = UInt32(i); state = 61; return }
-            fallthrough
-        case 61:
-            bitmap[i] &= 0xFB
-            i &+= q &* 4 &+ 4
-            if i >= limit { multipleIndex = UInt32(i); state = 62; return }
-            fallthrough
-        case 62:
-            bitmap[i] &= 0xFD
-            i &+= q &* 6 &+ 6
-            if i >= limit { multipleIndex = UInt32(i); state = 63; return }
-            fallthrough
-        case 63:
-            bitmap[i] &= 0xFE
-            i &+= q &* 2 &+ 1
-            if i >= limit { multipleIndex = UInt32(i); state = 56; return }
-            fallthrough
-        case 56:
-            let last = q &* 28 &+ 28, turn = q &* 30 &+ 29
-            while i &+ last < limit {
-                bitmap[i] &= 0x7F
-                bitmap[i &+ q &* 6 &+ 6] &= 0xBF
-                bitmap[i &+ q &* 10 &+ 10] &= 0xDF
-                bitmap[i &+ q &* 12 &+ 12] &= 0xEF
-                bitmap[i &+ q &* 16 &+ 16] &= 0xF7
-                bitmap[i &+ q &* 18 &+ 18] &= 0xFB
-                bitmap[i &+ q &* 22 &+ 22] &= 0xFD
-                bitmap[i &+ q &* 28 &+ 28] &= 0xFE
-                i &+= turn
-            }
-            if i >= limit { multipleIndex = UInt32(i); state = 56; return }
-            bitmap[i] &= 0x7F
-            if i &+ q &* 6 &+ 6 >= limit { multipleIndex = UInt32(i &+ q &* 6 &+ 6); state = 57; return }
-            bitmap[i &+ q &* 6 &+ 6] &= 0xBF
-            if i &+ q &* 10 &+ 10 >= limit { multipleIndex = UInt32(i &+ q &* 10 &+ 10); state = 58; return }
-            bitmap[i &+ q &* 10 &+ 10] &= 0xDF
-            if i &+ q &* 12 &+ 12 >= limit { multipleIndex = UInt32(i &+ q &* 12 &+ 12); state = 59; return }
-            bitmap[i &+ q &* 12 &+ 12] &= 0xEF
-            if i &+ q &* 16 &+ 16 >= limit { multipleIndex = UInt32(i &+ q &* 16 &+ 16); state = 60; return }
-            bitmap[i &+ q &* 16 &+ 16] &= 0xF7
-            if i &+ q &* 18 &+ 18 >= limit { multipleIndex = UInt32(i &+ q &* 18 &+ 18); state = 61; return }
-            bitmap[i &+ q &* 18 &+ 18] &= 0xFB
-            if i &+ q &* 22 &+ 22 >= limit { multipleIndex = UInt32(i &+ q &* 22 &+ 22); state = 62; return }
-            bitmap[i &+ q &* 22 &+ 22] &= 0xFD
-            multipleIndex = UInt32(i &+ q &* 28 &+ 28); state = 63
-        default:
-            preconditionFailure("wheel state \(state) out of range")
-        }
-    }
 }
 
 extension MediumPrimeSieve {
     /// Crosses off each prime class's 8 lists in turn, one function per class: see ``MediumPrimeSieve``
-    /// for why. `lists` and `next` hold the 64 states' cursors.
+    /// for why. `lists` and `next` hold the 64 states' cursors. (Calling the class's functions from
+    /// ``CrossingPrime/crossOffUnrolled(_:until:)`` instead, a switch on the class before the one on the state,
+    /// took 1.09× the time below 3·10^9: small primes come in any state.)
     static func crossOffEachClass(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
@@ -1176,7 +554,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 0, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass0($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1185,7 +563,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 8, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass1($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1194,7 +572,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 16, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass2($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1203,7 +581,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 24, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass3($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1212,7 +590,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 32, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass4($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1221,7 +599,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 40, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass5($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1230,7 +608,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 48, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass6($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 
@@ -1239,7 +617,7 @@ extension MediumPrimeSieve {
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
         crossOff(lists: lists, next: next, firstState: 56, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolledInClass7($1, until: $2)
+            $0.crossOffUnrolled($1, until: $2)
         }
     }
 

@@ -16,9 +16,8 @@
 /// compiler keeps only that class's loop and steps. One function inlining all 64 states' loops kept too many
 /// values alive at once: the compiler spilled the bitmap, the limit and the loops' offsets to the stack and
 /// merged each whole-turn loop with its tail, testing the limit before every write. Split by class, the loop
-/// is 8 writes, an add and one test per turn:
-/// 19 % fewer instructions on [9·10^9, 10^10) (cachegrind), 0.94× the time there and 0.97× below 10^10
-/// (alternating runs on one core, medians of 5–8 pairs).
+/// is 8 writes, an add and one test per turn: 19 % fewer instructions on [9·10^9, 10^10) (cachegrind), 0.94×
+/// the time there and 0.97× below 10^10 (alternating runs on one core, medians of 5–8 pairs).
 ///
 /// Why it is small: an entry is 8 bytes (its state is its list's), in 256-byte blocks of a ``BlockPool``
 /// returned as they are emptied — the entries alive plus two partial blocks per state.
@@ -56,16 +55,15 @@ struct MediumPrimeSieve {
         }
     }
 
-    /// The body of each prime class's function (see ``crossOffEachClass(_:_:_:_:_:)``): walks the lists of states
-    /// `firstState ..< firstState + 8` (`lists[k]`, `next[k]` are state `firstState + k`'s cursors),
-    /// crosses off each prime with `crossing` (that class's loops) and appends it to the list of its new state.
+    /// The body of each prime class's function (see ``crossOffEachClass(_:_:_:_:_:)``): walks the lists of
+    /// states `firstState ..< firstState + 8`, crosses off each prime and appends it to the list of its new
+    /// state in `next`.
     @inline(__always)
     static func crossOff(lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                          next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>, firstState: Int,
-                         bitmap: UnsafeMutablePointer<UInt8>, length: Int, pool: Pool,
-                         _ crossing: (inout CrossingPrime, UnsafeMutablePointer<UInt8>, Int) -> Void) {
-        for k in 0..<8 {
-            var end = lists[k]
+                         bitmap: UnsafeMutablePointer<UInt8>, length: Int, pool: Pool) {
+        for state in firstState..<firstState + 8 {
+            var end = lists[state]
             while let block = Pool.block(endingAt: end) {
                 var entry = block.first
                 while entry < end {
@@ -73,11 +71,10 @@ struct MediumPrimeSieve {
                     entry += 1
                     var prime = CrossingPrime(multipleIndex: UInt32(truncatingIfNeeded: word),
                                               quotient: UInt32(truncatingIfNeeded: word &>> 32),
-                                              state: UInt8(truncatingIfNeeded: firstState + k))
-                    crossing(&prime, bitmap, length)
+                                              state: UInt8(truncatingIfNeeded: state))
+                    prime.crossOffUnrolled(bitmap, until: length)
                     prime.multipleIndex &-= UInt32(truncatingIfNeeded: length)
-                    pool.append(UInt64(prime.multipleIndex) | UInt64(prime.quotient) &<< 32,
-                                to: &next[Int(prime.state) - firstState])
+                    append(prime, to: next, pool: pool)
                 }
                 end = block.previousEnd
                 pool.returnBlock(block.first)

@@ -528,97 +528,78 @@ extension CrossingPrime {
             preconditionFailure("wheel state \(state) out of range")
         }
     }
-
 }
 
 extension MediumPrimeSieve {
     /// Crosses off each prime class's 8 lists in turn, one function per class: see ``MediumPrimeSieve``
-    /// for why. `lists` and `next` hold the 64 states' cursors. (Calling the class's functions from
-    /// ``CrossingPrime/crossOffUnrolled(_:until:)`` instead, a switch on the class before the one on the state,
-    /// took 1.09× the time below 3·10^9: small primes come in any state.)
+    /// for why. `lists` and `next` hold the 64 states' cursors.
     static func crossOffEachClass(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                   _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOffClass0(lists + 0, next + 0, bitmap, length, pool)
-        crossOffClass1(lists + 8, next + 8, bitmap, length, pool)
-        crossOffClass2(lists + 16, next + 16, bitmap, length, pool)
-        crossOffClass3(lists + 24, next + 24, bitmap, length, pool)
-        crossOffClass4(lists + 32, next + 32, bitmap, length, pool)
-        crossOffClass5(lists + 40, next + 40, bitmap, length, pool)
-        crossOffClass6(lists + 48, next + 48, bitmap, length, pool)
-        crossOffClass7(lists + 56, next + 56, bitmap, length, pool)
+        crossOffClass0(lists, next, bitmap, length, pool)
+        crossOffClass1(lists, next, bitmap, length, pool)
+        crossOffClass2(lists, next, bitmap, length, pool)
+        crossOffClass3(lists, next, bitmap, length, pool)
+        crossOffClass4(lists, next, bitmap, length, pool)
+        crossOffClass5(lists, next, bitmap, length, pool)
+        crossOffClass6(lists, next, bitmap, length, pool)
+        crossOffClass7(lists, next, bitmap, length, pool)
     }
 
     @inline(never)
     private static func crossOffClass0(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 0, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 0, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass1(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 8, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 8, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass2(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 16, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 16, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass3(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 24, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 24, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass4(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 32, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 32, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass5(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 40, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 40, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass6(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 48, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 48, bitmap: bitmap, length: length, pool: pool)
     }
 
     @inline(never)
     private static func crossOffClass7(_ lists: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ next: UnsafeMutablePointer<UnsafeMutablePointer<Pool.Entry>>,
                                         _ bitmap: UnsafeMutablePointer<UInt8>, _ length: Int, _ pool: Pool) {
-        crossOff(lists: lists, next: next, firstState: 56, bitmap: bitmap, length: length, pool: pool) {
-            $0.crossOffUnrolled($1, until: $2)
-        }
+        crossOff(lists: lists, next: next, firstState: 56, bitmap: bitmap, length: length, pool: pool)
     }
 
 }

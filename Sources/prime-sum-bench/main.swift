@@ -136,6 +136,15 @@ struct Benchmark {
         })
     }
 
+    /// `measure` of each of `items`, run in their order in even rounds and in reverse in odd ones (the VM's
+    /// speed drifts within a round too); the results in the items' order.
+    func inAlternatingOrder<Item, Result>(_ round: Int, _ items: [Item], _ measure: (Item) -> Result) -> [Result] {
+        let order = round % 2 == 0 ? Array(items.indices) : items.indices.reversed()
+        var results = [Result?](repeating: nil, count: items.count)
+        for index in order { results[index] = measure(items[index]) }
+        return results.map { $0! }
+    }
+
     func format(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
 
     func run() {
@@ -151,12 +160,14 @@ struct Benchmark {
         ]
         for (index, workload) in workloads.enumerated() {
             // Rounds of (PrimeSum, iterator, count), each ratio taken within its round, so that the VM's
-            // drifting speed does not land on one contender's runs only; the median round is reported.
+            // drifting speed does not land on one contender's runs only; the median round is reported. Every
+            // other round runs them in reverse order, so that a drift within rounds favours no one.
             let range = ["\(workload.lo)", "\(workload.hi)"]
-            let rounds = (0..<runs).map { _ in
-                (ours: samples(["measure", "primesum"] + range, times: 1)[0],
-                 iterator: samples(["measure", "primesieve-sum"] + range, times: 1)[0],
-                 count: samples(["measure", "primesieve-count"] + range, times: 1)[0])
+            let rounds = (0..<runs).map { round in
+                let measured = inAlternatingOrder(round, ["primesum", "primesieve-sum", "primesieve-count"]) {
+                    samples(["measure", $0] + range, times: 1)[0]
+                }
+                return (ours: measured[0], iterator: measured[1], count: measured[2])
             }
             for round in rounds {
                 precondition(round.ours.result == round.iterator.result,
@@ -174,11 +185,11 @@ struct Benchmark {
         }
 
         // Workload 4: 10^11 on 1 rank, 2 ranks, and 1 rank x 2 threads: the job's own wall time (--json). The
-        // runs are interleaved in rounds, each round's speedups taken from its own runs, so that the VM's
-        // drifting speed (up to 1.8x between runs here) cancels out; the median round is reported. Each round
-        // also times primesieve's count below 10^10 on 1 and 2 threads (~2.5 s and ~1.3 s: long enough to time,
-        // short enough to keep the benchmark under 10 minutes): the speedup this machine gives a program that
-        // scales perfectly on two idle cores, measured in the same minutes.
+        // runs are interleaved in rounds (every other round in reverse order), each round's speedups taken from
+        // its own runs, so that the VM's drifting speed (up to 1.8x between runs here) cancels out; the median
+        // round is reported. Each round also times primesieve's count below 10^10 on 1 and 2 threads (~2.5 s and
+        // ~1.3 s: long enough to time, short enough to keep the benchmark under 10 minutes): the speedup this
+        // machine gives a program that scales perfectly on two idle cores, measured in the same minutes.
         let primeSum = productsFolder.appendingPathComponent("prime-sum").path
         var mpirun = ["--quiet", "--bind-to", "none", "--mca", "pml", "ob1"]
         if getuid() == 0 { mpirun.append("--allow-run-as-root") }
@@ -190,10 +201,12 @@ struct Benchmark {
         func primesieveSeconds(threads: Int) -> Double {
             samples(["measure", "primesieve-count", "0", "10000000000", "\(threads)"], times: 1)[0].seconds
         }
-        let rounds = (0..<runs).map { _ in
-            (one: jobSeconds(ranks: 1, threads: 1), two: jobSeconds(ranks: 2, threads: 1),
-             threads: jobSeconds(ranks: 1, threads: 2),
-             reference: primesieveSeconds(threads: 1) / primesieveSeconds(threads: 2))
+        let rounds = (0..<runs).map { round in
+            let jobs = inAlternatingOrder(round, [(ranks: 1, threads: 1), (2, 1), (1, 2)]) {
+                jobSeconds(ranks: $0.ranks, threads: $0.threads)
+            }
+            let reference = inAlternatingOrder(round, [1, 2]) { primesieveSeconds(threads: $0) }
+            return (one: jobs[0], two: jobs[1], threads: jobs[2], reference: reference[0] / reference[1])
         }
         let one = median(rounds.map(\.one)), two = median(rounds.map(\.two)), threads = median(rounds.map(\.threads))
         let rankSpeedup = median(rounds.map { $0.one / $0.two }), threadSpeedup = median(rounds.map { $0.one / $0.threads })

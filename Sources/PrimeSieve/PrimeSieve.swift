@@ -32,7 +32,8 @@ public struct PrimeSieve: Sendable {
                      "cuts must be ascending and inside the range")
         let segmentBytes = configuration.segmentBytes(forRangeEndingAt: hi)
         return RangeTally(lo: lo, hi: hi, segmentBytes: segmentBytes,
-                          blockBytes: Swift.min(configuration.blockBytes, segmentBytes))
+                          blockBytes: Swift.min(configuration.blockBytes, segmentBytes),
+                          tallyKernel: configuration.tallyKernel)
             .tallies(cutAt: boundaries, progress: progress)
     }
 }
@@ -45,14 +46,19 @@ public struct SieveConfiguration: Sendable, Hashable {
     public var segmentBytes: Int
     /// Bytes of a segment that small primes cross off at a time: see `Tuning.defaultBlockBytes`.
     public var blockBytes: Int
+    /// How sieved bitmaps are counted and summed: the vector kernel where the CPU has it.
+    public var tallyKernel: TallyKernel
 
     /// - Parameters:
     ///   - segmentBytes: rounded up to a power of two, at least 8 and at most 2^23
     ///     (the bucket sieve's 23-bit byte index).
     ///   - blockBytes: at most the segment.
-    public init(segmentBytes: Int = Tuning.defaultSegmentBytes, blockBytes: Int = Tuning.defaultBlockBytes) {
+    ///   - tallyKernel: `.portable` where the CPU lacks the one asked for.
+    public init(segmentBytes: Int = Tuning.defaultSegmentBytes, blockBytes: Int = Tuning.defaultBlockBytes,
+                tallyKernel: TallyKernel = .fastestAvailable) {
         self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), BucketSieve.largestSegmentBytes).nextPowerOfTwo
         self.blockBytes = Swift.max(1, Swift.min(blockBytes, self.segmentBytes))
+        self.tallyKernel = tallyKernel == .avx512 ? TallyKernel.fastestAvailable : .portable
     }
 
     public static let `default` = SieveConfiguration()

@@ -4,6 +4,7 @@ struct RangeTally {
     let hi: UInt128
     let segmentBytes: Int
     let blockBytes: Int
+    let tallyKernel: TallyKernel
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
     func tallies(cutAt boundaries: [UInt128], progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
@@ -25,11 +26,12 @@ struct RangeTally {
             var cursor = Swift.max(segmentBase, lo)
             while piece < boundaries.count && boundaries[piece] < segmentEnd {
                 pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor,
-                                            to: Swift.max(cursor, boundaries[piece]))
+                                            to: Swift.max(cursor, boundaries[piece]), kernel: tallyKernel)
                 cursor = Swift.max(cursor, boundaries[piece])
                 piece += 1
             }
-            pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd)
+            pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd,
+                                        kernel: tallyKernel)
             progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
         }) {}
         return pieces
@@ -37,12 +39,12 @@ struct RangeTally {
 
     /// The primes of the sieved `segment` that lie in `[from, to)`, both inside the segment's integers.
     static func tally(_ segment: UnsafeBufferPointer<UInt8>, segmentStart: UInt64, from: UInt128,
-                      to: UInt128) -> PrimeTally {
+                      to: UInt128, kernel: TallyKernel) -> PrimeTally {
         guard from < to else { return .zero }
         let base = 30 * UInt128(segmentStart)
         let firstByte = Int((from - base) / 30), firstMask = ~Wheel.bitsBelow[Int((from - base) % 30)]
         let lastByte = Int((to - base) / 30), lastMask = Wheel.bitsBelow[Int((to - base) % 30)]
-        var tally = BitmapTally()
+        var tally = BitmapTally(kernel: kernel)
         if firstByte == lastByte {
             tally.add(byte: segment[firstByte] & firstMask & lastMask, at: firstByte)
         } else {

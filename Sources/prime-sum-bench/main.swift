@@ -6,7 +6,9 @@ import PrimesieveReference
 /// prime-sum-bench: PrimeSum's engine against libprimesieve, measured in the same run.
 ///
 ///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
-///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process
+///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
+///                                                   primesum, primesum-portable (no vector tally kernel),
+///                                                   primesieve-sum or primesieve-count
 ///
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.
 
@@ -41,6 +43,8 @@ enum Measurement {
         switch arguments[0] {
         case "primesum":
             result = primeSum(lo, hi, threads: threads)
+        case "primesum-portable":  // the engine without its vector tally kernel, for comparisons
+            result = primeSum(lo, hi, threads: threads, configuration: SieveConfiguration(tallyKernel: .portable))
         case "primesieve-sum":
             let tally = primesieveTally(from: lo, to: hi)
             result = "\(tally.count) \(tally.sum)"
@@ -54,8 +58,9 @@ enum Measurement {
     }
 
     /// The engine on `threads` threads, each taking equal-cost chunks (as a rank does).
-    static func primeSum(_ lo: UInt128, _ hi: UInt128, threads: Int) -> String {
-        let engine = PrimeSieve()
+    static func primeSum(_ lo: UInt128, _ hi: UInt128, threads: Int,
+                         configuration: SieveConfiguration = .default) -> String {
+        let engine = PrimeSieve(configuration: configuration)
         if threads == 1 {  // on this thread, as primesieve runs: no worker thread's stack and malloc arena
             let total = engine.tally(from: lo, to: hi)
             return "\(total.count) \(total.sum)"

@@ -9,13 +9,35 @@ struct EngineAgainstPrimesieveTests {
         SieveConfiguration(),
         SieveConfiguration(segmentBytes: 1024, blockBytes: 256),  // many segments and blocks: many borders
         SieveConfiguration(segmentBytes: 64, blockBytes: 16),
+        SieveConfiguration(tallyKernel: .portable),  // the same as the first where the CPU lacks AVX-512
     ]
 
     func check(_ lo: UInt128, _ hi: UInt128, _ configuration: SieveConfiguration = SieveConfiguration()) {
         let tally = PrimeSieve(configuration: configuration).tally(from: lo, to: hi)
         let expected = primesieveTally(from: lo, to: hi)
         #expect(tally == PrimeTally(count: expected.count, sum: expected.sum),
-                "[\(lo), \(hi)) with segment \(configuration.segmentBytes), block \(configuration.blockBytes)")
+                "[\(lo), \(hi)) with segment \(configuration.segmentBytes), block \(configuration.blockBytes), \(configuration.tallyKernel) tally")
+    }
+
+    @Test("the AVX-512 tally kernel and the portable tally, both against libprimesieve, at every alignment",
+          .enabled(if: TallyKernel.fastestAvailable == .avx512,
+                   "SKIPPED: this CPU has no AVX-512 VPOPCNTDQ, so the vector tally kernel cannot run here"))
+    func vectorTallyKernel() {
+        var generator = SystemRandomNumberGenerator()
+        let kernels = [SieveConfiguration(tallyKernel: .avx512), SieveConfiguration(tallyKernel: .portable)]
+        #expect(kernels.map(\.tallyKernel) == [.avx512, .portable])
+        for n in 0..<2000 {
+            // Mostly low offsets, where a range's sieving primes are few; every 100th up to 2^50.
+            let lo = UInt128(UInt64.random(in: 0..<(1 << (n % 100 == 0 ? 50 : 36)), using: &generator))
+            // Up to ~13 of the kernel's 512-byte (15,360-integer) runs, starting at any byte and bit.
+            let hi = lo + UInt128(Int.random(in: 0...200_000, using: &generator))
+            let expected = primesieveTally(from: lo, to: hi)
+            for configuration in kernels {
+                #expect(PrimeSieve(configuration: configuration).tally(from: lo, to: hi)
+                            == PrimeTally(count: expected.count, sum: expected.sum),
+                        "[\(lo), \(hi)) with the \(configuration.tallyKernel) tally")
+            }
+        }
     }
 
     @Test("thousands of random ranges at offsets up to 2^50, every configuration")

@@ -157,6 +157,8 @@ struct Benchmark {
         var table = "| workload | PrimeSum sum (s) | primesieve iterator-sum (s) | primesieve count (s) | sum ÷ iterator | sum ÷ count | peak MiB PrimeSum / primesieve |\n"
         table += "|---|---|---|---|---|---|---|\n"
         var chartRows: [String] = []
+        // Every round's own seconds (rounds.tsv), to judge a run's noise beside its medians.
+        var roundRows = ["workload\tround\tprimesum\tprimesieve-iterator\tprimesieve-count"]
         let top = UInt128(1) << 64
         let workloads: [(name: String, lo: UInt128, hi: UInt128)] = [
             ("1. sum below 10^10", 0, 10_000_000_000),
@@ -174,7 +176,8 @@ struct Benchmark {
                 }
                 return (ours: measured[0], iterator: measured[1], count: measured[2])
             }
-            for round in rounds {
+            for (number, round) in rounds.enumerated() {
+                roundRows.append("W\(index + 1)\t\(number + 1)\t\(round.ours.seconds)\t\(round.iterator.seconds)\t\(round.count.seconds)")
                 precondition(round.ours.result == round.iterator.result,
                              "\(workload.name): PrimeSum \(round.ours.result) != primesieve \(round.iterator.result)")
             }
@@ -211,7 +214,12 @@ struct Benchmark {
                 jobSeconds(ranks: $0.ranks, threads: $0.threads)
             }
             let reference = inAlternatingOrder(round, [1, 2]) { primesieveSeconds(threads: $0) }
-            return (one: jobs[0], two: jobs[1], threads: jobs[2], reference: reference[0] / reference[1])
+            return (one: jobs[0], two: jobs[1], threads: jobs[2], reference: reference[0] / reference[1],
+                    referenceSeconds: (reference[0], reference[1]))
+        }
+        roundRows.append("workload 4\tround\t1 rank\t2 ranks\t1 rank x 2 threads\tprimesieve count 1 thread\t2 threads")
+        for (number, round) in rounds.enumerated() {
+            roundRows.append("W4\t\(number + 1)\t\(round.one)\t\(round.two)\t\(round.threads)\t\(round.referenceSeconds.0)\t\(round.referenceSeconds.1)")
         }
         let one = median(rounds.map(\.one)), two = median(rounds.map(\.two)), threads = median(rounds.map(\.threads))
         let rankSpeedup = median(rounds.map { $0.one / $0.two }), threadSpeedup = median(rounds.map { $0.one / $0.threads })
@@ -260,14 +268,15 @@ struct Benchmark {
 
         table += "\nThe whole benchmark took \(format(Date().timeIntervalSince(began) / 60, 1)) minutes.\n"
         print(table)
-        writeResults(table: table, chartRows: chartRows, scaling: [(1, 1.0), (2, rankSpeedup)], threadScaling: [(1, 1.0), (2, threadSpeedup)])
+        writeResults(table: table, chartRows: chartRows, roundRows: roundRows, scaling: [(1, 1.0), (2, rankSpeedup)], threadScaling: [(1, 1.0), (2, threadSpeedup)])
     }
 
-    func writeResults(table: String, chartRows: [String], scaling: [(Int, Double)], threadScaling: [(Int, Double)]) {
+    func writeResults(table: String, chartRows: [String], roundRows: [String], scaling: [(Int, Double)], threadScaling: [(Int, Double)]) {
         let folder = URL(fileURLWithPath: outputFolder)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? table.write(to: folder.appendingPathComponent("bench.md"), atomically: true, encoding: .utf8)
         try? (chartRows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("times.dat"), atomically: true, encoding: .utf8)
+        try? (roundRows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("rounds.tsv"), atomically: true, encoding: .utf8)
         let speedups = zip(scaling, threadScaling).map { "\($0.0) \($0.1) \($1.1)" }.joined(separator: "\n") + "\n"
         try? speedups.write(to: folder.appendingPathComponent("speedup.dat"), atomically: true, encoding: .utf8)
         let script = """

@@ -5,7 +5,7 @@
 // Targets, each with one job; imports point downwards only:
 //
 //   prime-sum (tool) ──▶ PrimeSum (distributed job) ──▶ MPI (wrapper) ──▶ CMPI (Open MPI + shim)
-//                                                  └──▶ PrimeSieve (engine, knows nothing of MPI) ──▶ CBitmapTally
+//                                                  └──▶ PrimeSieve (engine, knows nothing of MPI) ──▶ CVectorKernels
 import PackageDescription
 
 // The MPI implementation to build against: Open MPI (Debian's libopenmpi-dev) unless PRIMESUM_MPI=mpich
@@ -32,9 +32,9 @@ let package = Package(
         // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
         .target(name: "MPI", dependencies: ["CMPI"]),
         // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
-        .target(name: "PrimeSieve", dependencies: ["CBitmapTally"]),
-        // The engine's AVX-512 tally kernel in C, chosen at run time (Swift has no per-function CPU targets).
-        .target(name: "CBitmapTally"),
+        .target(name: "PrimeSieve", dependencies: ["CVectorKernels"]),
+        // The engine's AVX-512 kernels in C, chosen at run time (Swift has no per-function CPU targets).
+        .target(name: "CVectorKernels"),
         // The distributed job: plan, scatter, sieve, gather, reduce, report.
         .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"]),
         // The command-line tool: parses the request and hands it to the job.

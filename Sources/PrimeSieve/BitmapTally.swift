@@ -1,4 +1,4 @@
-internal import CBitmapTally
+internal import CVectorKernels
 
 /// Counting and summing the primes of a sieved bitmap, a word at a time, with popcounts and no table.
 ///
@@ -13,12 +13,12 @@ internal import CBitmapTally
 /// operations for the adders, an eighth of `value`'s eight popcounts — a quarter of the instructions of
 /// taking `value` of every word, and summing costs little more than counting.
 ///
-/// Where the CPU has AVX-512 (``TallyKernel/avx512``), whole 512-byte runs go to a C kernel that does the
+/// Where the CPU has AVX-512 (``VectorKernels/avx512``), whole 512-byte runs go to a C kernel that does the
 /// same eight words at a time — one vector popcount for eight, one ternary-logic instruction per adder
 /// output — and summing costs less than counting word by word.
 struct BitmapTally {
     /// Whether whole 512-byte runs go to the AVX-512 kernel.
-    let kernel: TallyKernel
+    let kernels: VectorKernels
     /// The number of set bits.
     var count: UInt64 = 0
     /// `Σ j · popcount` over the words (or single bytes) seen, `j` the first byte's index relative to the
@@ -27,14 +27,14 @@ struct BitmapTally {
     /// `Σ value` over the words (or single bytes) seen.
     var valueSum: UInt64 = 0
 
-    init(kernel: TallyKernel) {
-        self.kernel = kernel
+    init(kernels: VectorKernels) {
+        self.kernels = kernels
     }
 
     /// Adds the bytes `from..<to` of `bitmap`.
     mutating func add(_ bitmap: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
         var from = from
-        if kernel == .avx512 && to - from >= Self.kernelUnitBytes {
+        if kernels == .avx512 && to - from >= Self.kernelUnitBytes {
             let units = (to - from) / Self.kernelUnitBytes
             var sums = primesum_tally_sums()
             primesum_tally_avx512(bitmap.baseAddress! + from, units, &sums)
@@ -127,14 +127,3 @@ struct BitmapTally {
     }
 }
 
-/// How the primes of a sieved bitmap are counted and summed (``BitmapTally``).
-public enum TallyKernel: Sendable, Hashable {
-    /// Swift on any CPU: a popcount per word, carry-save adders for the sum.
-    case portable
-    /// A C kernel with AVX-512 (Foundation and VPOPCNTDQ): a vector popcount per 8 words. Only on CPUs with
-    /// both, which ``fastestAvailable`` checks at run time (the program itself is built for x86-64-v2).
-    case avx512
-
-    /// `.avx512` where this CPU and OS run it, `.portable` elsewhere.
-    public static let fastestAvailable: TallyKernel = primesum_tally_avx512_available() != 0 ? .avx512 : .portable
-}

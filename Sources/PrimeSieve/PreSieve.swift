@@ -1,3 +1,5 @@
+internal import CVectorKernels
+
 /// Pre-sieving: the multiples of the smallest primes are copied into each block from precomputed
 /// patterns instead of being crossed off one by one.
 ///
@@ -7,7 +9,8 @@
 /// at a time into it: vector instructions, 16 bytes per step, two passes over an L1-resident chunk instead
 /// of millions of scattered single-byte writes. Each pattern is stored with a copy of its first
 /// ``chunkBytes`` bytes after its end, so a chunk reads it from any offset without wrapping: one loop per
-/// pass and chunk, with no run cut short where a pattern ends.
+/// pass and chunk, with no run cut short where a pattern ends. Where the CPU has AVX-512, a C kernel does
+/// each pass 64 bytes per step (``VectorKernels``).
 struct PreSieve: @unchecked Sendable {  // immutable after init
     /// The primes whose multiples the patterns remove, by pattern: products of at most ~33 K bytes each
     /// (primesieve's choice), so the 15 patterns take 306 KiB (+ 32 KiB of wrap-around copies), sit in L2
@@ -73,7 +76,7 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
 
     /// Fills `bitmap[0..<count]`, whose first byte is byte `firstByte` of the number line, with the integers
     /// coprime to every pre-sieved prime; the pre-sieved primes themselves are kept, 1 is not.
-    func fill(_ bitmap: UnsafeMutablePointer<UInt8>, count: Int, firstByte: UInt64) {
+    func fill(_ bitmap: UnsafeMutablePointer<UInt8>, count: Int, firstByte: UInt64, kernels: VectorKernels) {
         patterns.withUnsafeBufferPointer { patterns in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: patterns.count) { offsets in
                 for k in patterns.indices { offsets[k] = Int(firstByte % UInt64(patterns[k].length)) }
@@ -82,7 +85,7 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
                     let chunk = Swift.min(Self.chunkBytes, count - done)
                     for first in stride(from: 0, to: patterns.count, by: Self.patternsPerPass) {
                         Self.andPass(patterns.baseAddress! + first, offsets.baseAddress! + first, into: bitmap + done,
-                                     count: chunk, initialise: first == 0)
+                                     count: chunk, initialise: first == 0, kernels: kernels)
                     }
                     for k in patterns.indices {
                         offsets[k] += chunk
@@ -105,11 +108,23 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
     /// when `initialise`); `count` is at most ``chunkBytes``, so no read wraps.
     @inline(__always)
     private static func andPass(_ patterns: UnsafePointer<Pattern>, _ offsets: UnsafePointer<Int>,
-                                into target: UnsafeMutablePointer<UInt8>, count: Int, initialise: Bool) {
+                                into target: UnsafeMutablePointer<UInt8>, count: Int, initialise: Bool,
+                                kernels: VectorKernels) {
         let a = patterns[0].bytes + offsets[0], b = patterns[1].bytes + offsets[1]
         let c = patterns[2].bytes + offsets[2], d = patterns[3].bytes + offsets[3]
         let e = patterns[4].bytes + offsets[4], f = patterns[5].bytes + offsets[5]
         let g = patterns[6].bytes + offsets[6], h = patterns[7].bytes + offsets[7]
+        if kernels == .avx512 {  // 64 bytes per step (`Sources/CVectorKernels/pre_sieve.c`)
+            let sources: (UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?,
+                          UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?)
+                = (a, b, c, d, e, f, g, h)
+            withUnsafePointer(to: sources) { sources in
+                sources.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { sources in
+                    primesum_and8_avx512(sources, target, count, initialise ? 0 : 1)
+                }
+            }
+            return
+        }
         // (Vectorised by the compiler: 16 bytes of each pattern per step.)
         if initialise {
             for j in 0..<count { target[j] = a[j] & b[j] & c[j] & d[j] & e[j] & f[j] & g[j] & h[j] }

@@ -33,7 +33,7 @@ public struct PrimeSieve: Sendable {
         let segmentBytes = configuration.segmentBytes(forRangeEndingAt: hi)
         return RangeTally(lo: lo, hi: hi, segmentBytes: segmentBytes,
                           blockBytes: Swift.min(configuration.blockBytes, segmentBytes),
-                          tallyKernel: configuration.tallyKernel)
+                          vectorKernels: configuration.vectorKernels)
             .tallies(cutAt: boundaries, progress: progress)
     }
 }
@@ -46,19 +46,19 @@ public struct SieveConfiguration: Sendable, Hashable {
     public var segmentBytes: Int
     /// Bytes of a segment that small primes cross off at a time: see `Tuning.defaultBlockBytes`.
     public var blockBytes: Int
-    /// How sieved bitmaps are counted and summed: the vector kernel where the CPU has it.
-    public var tallyKernel: TallyKernel
+    /// Whether the pre-sieve and the tally run AVX-512 kernels: where the CPU has them, by default.
+    public var vectorKernels: VectorKernels
 
     /// - Parameters:
     ///   - segmentBytes: rounded up to a power of two, at least 8 and at most 2^23
     ///     (the bucket sieve's 23-bit byte index).
     ///   - blockBytes: at most the segment.
-    ///   - tallyKernel: `.portable` where the CPU lacks the one asked for.
+    ///   - vectorKernels: `.portable` where the CPU lacks the ones asked for.
     public init(segmentBytes: Int = Tuning.defaultSegmentBytes, blockBytes: Int = Tuning.defaultBlockBytes,
-                tallyKernel: TallyKernel = .fastestAvailable) {
+                vectorKernels: VectorKernels = .fastestAvailable) {
         self.segmentBytes = Swift.min(Swift.max(segmentBytes, 8), BucketSieve.largestSegmentBytes).nextPowerOfTwo
         self.blockBytes = Swift.max(1, Swift.min(blockBytes, self.segmentBytes))
-        self.tallyKernel = tallyKernel == .avx512 ? TallyKernel.fastestAvailable : .portable
+        self.vectorKernels = vectorKernels == .avx512 ? VectorKernels.fastestAvailable : .portable
     }
 
     public static let `default` = SieveConfiguration()

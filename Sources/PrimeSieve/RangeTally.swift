@@ -4,7 +4,7 @@ struct RangeTally {
     let hi: UInt128
     let segmentBytes: Int
     let blockBytes: Int
-    let tallyKernel: TallyKernel
+    let vectorKernels: VectorKernels
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
     func tallies(cutAt boundaries: [UInt128], progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
@@ -17,8 +17,9 @@ struct RangeTally {
 
         let sievingLimit = Swift.min(UInt64(hi - 1).squareRootFloor(), UInt64(UInt32.max))
         var sieve = SegmentSieve(firstByte: UInt64(lo / 30), endByte: UInt64((hi + 29) / 30),
-                                 segmentBytes: segmentBytes, blockBytes: blockBytes)
-        var sievingPrimes = SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes, blockBytes: blockBytes)
+                                 segmentBytes: segmentBytes, blockBytes: blockBytes, vectorKernels: vectorKernels)
+        var sievingPrimes = SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes, blockBytes: blockBytes,
+                                          vectorKernels: vectorKernels)
         var piece = 0
         while sieve.sieveNextSegment(primesFrom: &sievingPrimes, { segment, segmentStart in
             let segmentBase = 30 * UInt128(segmentStart)
@@ -26,12 +27,12 @@ struct RangeTally {
             var cursor = Swift.max(segmentBase, lo)
             while piece < boundaries.count && boundaries[piece] < segmentEnd {
                 pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor,
-                                            to: Swift.max(cursor, boundaries[piece]), kernel: tallyKernel)
+                                            to: Swift.max(cursor, boundaries[piece]), kernels: vectorKernels)
                 cursor = Swift.max(cursor, boundaries[piece])
                 piece += 1
             }
             pieces[piece] += Self.tally(segment, segmentStart: segmentStart, from: cursor, to: segmentEnd,
-                                        kernel: tallyKernel)
+                                        kernels: vectorKernels)
             progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
         }) {}
         return pieces
@@ -39,12 +40,12 @@ struct RangeTally {
 
     /// The primes of the sieved `segment` that lie in `[from, to)`, both inside the segment's integers.
     static func tally(_ segment: UnsafeBufferPointer<UInt8>, segmentStart: UInt64, from: UInt128,
-                      to: UInt128, kernel: TallyKernel) -> PrimeTally {
+                      to: UInt128, kernels: VectorKernels) -> PrimeTally {
         guard from < to else { return .zero }
         let base = 30 * UInt128(segmentStart)
         let firstByte = Int((from - base) / 30), firstMask = ~Wheel.bitsBelow[Int((from - base) % 30)]
         let lastByte = Int((to - base) / 30), lastMask = Wheel.bitsBelow[Int((to - base) % 30)]
-        var tally = BitmapTally(kernel: kernel)
+        var tally = BitmapTally(kernels: kernels)
         if firstByte == lastByte {
             tally.add(byte: segment[firstByte] & firstMask & lastMask, at: firstByte)
         } else {

@@ -35,10 +35,13 @@ struct SegmentSieve {
 
     /// Small primes cross off a segment in blocks of this many bytes, which stay in the L1 cache.
     private let blockBytes: Int
+    /// Whether blocks are pre-sieved with the AVX-512 kernel.
+    private let vectorKernels: VectorKernels
 
-    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int) {
+    init(firstByte: UInt64, endByte: UInt64, segmentBytes: Int, blockBytes: Int, vectorKernels: VectorKernels) {
         precondition(segmentBytes.nonzeroBitCount == 1, "segments are a power of two bytes (the bucket sieve relies on it)")
         self.blockBytes = blockBytes
+        self.vectorKernels = vectorKernels
         self.firstByte = firstByte
         self.endByte = endByte
         let highest = 30 * UInt128(endByte)
@@ -80,7 +83,7 @@ struct SegmentSieve {
             pendingPrime = source.next()
         }
         let segmentStart = segmentStart
-        let blockBytes = blockBytes
+        let blockBytes = blockBytes, vectorKernels = vectorKernels
         bitmap.withUnsafeMutableBufferPointer { bitmap in
             let bits = bitmap.baseAddress!
             smallPrimes.withUnsafeMutableBufferPointer { primes in
@@ -90,7 +93,7 @@ struct SegmentSieve {
                     blockEnd = Swift.min(blockEnd + blockBytes, length)
                     // Pre-sieved and crossed off while the block is in the L1 cache.
                     PreSieve.shared.fill(bits + blockStart, count: blockEnd - blockStart,
-                                         firstByte: segmentStart + UInt64(blockStart))
+                                         firstByte: segmentStart + UInt64(blockStart), kernels: vectorKernels)
                     for j in primes.indices { primes[j].crossOffUnrolled(bits, until: blockEnd) }
                 }
                 for j in primes.indices { primes[j].multipleIndex &-= UInt32(length) }

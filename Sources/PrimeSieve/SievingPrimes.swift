@@ -45,12 +45,12 @@ struct SievingPrimes: SievingPrimeSource {
     private var position = 0
     private var finished = false
 
-    init(upTo limit: UInt64, segmentBytes: Int, blockBytes: Int) {
+    init(upTo limit: UInt64, segmentBytes: Int, blockBytes: Int, vectorKernels: VectorKernels) {
         precondition(limit < 1 << 32)
         self.limit = limit
         let endByte = limit / 30 + 1
         sieve = SegmentSieve(firstByte: 0, endByte: endByte, segmentBytes: blockBytes.powerOfTwoAtMost,
-                             blockBytes: blockBytes.powerOfTwoAtMost)
+                             blockBytes: blockBytes.powerOfTwoAtMost, vectorKernels: vectorKernels)
         basePrimes = BasePrimes(upTo: limit.squareRootFloor())
     }
 

@@ -7,7 +7,7 @@ import PrimesieveReference
 ///
 ///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
-///                                                   primesum, primesum-portable (no vector tally kernel),
+///                                                   primesum, primesum-portable (no AVX-512 kernels),
 ///                                                   primesieve-sum or primesieve-count
 ///
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.
@@ -43,8 +43,8 @@ enum Measurement {
         switch arguments[0] {
         case "primesum":
             result = primeSum(lo, hi, threads: threads)
-        case "primesum-portable":  // the engine without its vector tally kernel, for comparisons
-            result = primeSum(lo, hi, threads: threads, configuration: SieveConfiguration(tallyKernel: .portable))
+        case "primesum-portable":  // the engine without its AVX-512 kernels, for comparisons
+            result = primeSum(lo, hi, threads: threads, configuration: SieveConfiguration(vectorKernels: .portable))
         case "primesieve-sum":
             let tally = primesieveTally(from: lo, to: hi)
             result = "\(tally.count) \(tally.sum)"

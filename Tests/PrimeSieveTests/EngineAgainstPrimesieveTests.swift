@@ -9,23 +9,23 @@ struct EngineAgainstPrimesieveTests {
         SieveConfiguration(),
         SieveConfiguration(segmentBytes: 1024, blockBytes: 256),  // many segments and blocks: many borders
         SieveConfiguration(segmentBytes: 64, blockBytes: 16),
-        SieveConfiguration(tallyKernel: .portable),  // the same as the first where the CPU lacks AVX-512
+        SieveConfiguration(vectorKernels: .portable),  // without the AVX-512 kernels
     ]
 
     func check(_ lo: UInt128, _ hi: UInt128, _ configuration: SieveConfiguration = SieveConfiguration()) {
         let tally = PrimeSieve(configuration: configuration).tally(from: lo, to: hi)
         let expected = primesieveTally(from: lo, to: hi)
         #expect(tally == PrimeTally(count: expected.count, sum: expected.sum),
-                "[\(lo), \(hi)) with segment \(configuration.segmentBytes), block \(configuration.blockBytes), \(configuration.tallyKernel) tally")
+                "[\(lo), \(hi)) with segment \(configuration.segmentBytes), block \(configuration.blockBytes), \(configuration.vectorKernels) kernels")
     }
 
-    @Test("the AVX-512 tally kernel and the portable tally, both against libprimesieve, at every alignment",
-          .enabled(if: TallyKernel.fastestAvailable == .avx512,
-                   "SKIPPED: this CPU has no AVX-512 VPOPCNTDQ, so the vector tally kernel cannot run here"))
-    func vectorTallyKernel() {
+    @Test("the AVX-512 kernels (pre-sieve, tally) and the portable loops, both against libprimesieve, at every alignment",
+          .enabled(if: VectorKernels.fastestAvailable == .avx512,
+                   "SKIPPED: this CPU has no AVX-512 VPOPCNTDQ, so the vector kernels cannot run here"))
+    func vectorKernels() {
         var generator = SystemRandomNumberGenerator()
-        let kernels = [SieveConfiguration(tallyKernel: .avx512), SieveConfiguration(tallyKernel: .portable)]
-        #expect(kernels.map(\.tallyKernel) == [.avx512, .portable])
+        let kernels = [SieveConfiguration(vectorKernels: .avx512), SieveConfiguration(vectorKernels: .portable)]
+        #expect(kernels.map(\.vectorKernels) == [.avx512, .portable])
         for n in 0..<2000 {
             // Mostly low offsets, where a range's sieving primes are few; every 100th up to 2^50.
             let lo = UInt128(UInt64.random(in: 0..<(1 << (n % 100 == 0 ? 50 : 36)), using: &generator))
@@ -35,7 +35,7 @@ struct EngineAgainstPrimesieveTests {
             for configuration in kernels {
                 #expect(PrimeSieve(configuration: configuration).tally(from: lo, to: hi)
                             == PrimeTally(count: expected.count, sum: expected.sum),
-                        "[\(lo), \(hi)) with the \(configuration.tallyKernel) tally")
+                        "[\(lo), \(hi)) with the \(configuration.vectorKernels) kernels")
             }
         }
     }

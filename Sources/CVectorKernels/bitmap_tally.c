@@ -8,24 +8,11 @@
 //
 // Per 512 bytes: 8 loads, 8 popcounts and 16 adds for the counts, 14 ternary-logic operations, 8 ANDs,
 // 8 popcounts and 8 adds for the value: ~70 vector operations where the portable tally takes ~640 scalar
-// ones and a popcount-only count 128. Chosen at run time (`primesum_tally_avx512_available`), with
-// function-level target attributes, so the rest of the program still runs on any x86-64-v2 CPU.
-#include "bitmap_tally.h"
+// ones and a popcount-only count 128.
+#include "vector_kernels.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
-
-int primesum_tally_avx512_available(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return 0;  // OSXSAVE
-    if (__get_cpuid_max(0, 0) < 7) return 0;
-    __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    if (!(ebx & (1u << 16)) || !(ecx & (1u << 14))) return 0;  // AVX512F, AVX512_VPOPCNTDQ
-    unsigned xcr0Low, xcr0High;
-    __asm__("xgetbv" : "=a"(xcr0Low), "=d"(xcr0High) : "c"(0));
-    return (xcr0Low & 0xE6) == 0xE6;  // SSE, AVX, opmask, upper halves of zmm0-15, zmm16-31 saved by the OS
-}
 
 #define TALLY_TARGET __attribute__((target("avx512f,avx512vpopcntdq")))
 
@@ -98,8 +85,6 @@ TALLY_TARGET void primesum_tally_avx512(const uint8_t *bytes, size_t units, prim
 }
 
 #else
-
-int primesum_tally_avx512_available(void) { return 0; }
 
 void primesum_tally_avx512(const uint8_t *bytes, size_t units, primesum_tally_sums *sums) {
     (void)bytes; (void)units; (void)sums;

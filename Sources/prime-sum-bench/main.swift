@@ -8,8 +8,10 @@ import PrimesieveReference
 ///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
 ///                                                   primesum, primesum-portable (no AVX-512 kernels),
-///                                                   primesieve-sum or primesieve-count
+///                                                   primesieve-sum or primesieve-count; LO and HI
+///                                                   as integers or like 1e10
 ///
+/// Bad arguments exit with status 64 and one sentence on stderr; a failed measurement with status 1.
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -17,6 +19,26 @@ if arguments.first == "measure" {
     Measurement.runInThisProcess(Array(arguments.dropFirst()))
 } else {
     Benchmark(arguments: arguments).run()
+}
+
+/// Bad arguments: one sentence on stderr and exit status 64 (EX_USAGE), as `prime-sum` does.
+func usageError(_ sentence: String) -> Never {
+    FileHandle.standardError.write(Data("prime-sum-bench: \(sentence)\n".utf8))
+    exit(64)
+}
+
+/// A bound given as an integer (`10000000000`) or as a power-of-ten shorthand (`1e10`, `25e8`).
+func bound(_ text: String) -> UInt128? {
+    let parts = text.split(separator: "e", omittingEmptySubsequences: false)
+    guard parts.count <= 2, var value = UInt128(parts[0]) else { return nil }
+    guard parts.count == 2 else { return value }
+    guard let exponent = Int(parts[1]), (0...38).contains(exponent) else { return nil }
+    for _ in 0..<exponent {
+        let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+        if overflow { return nil }
+        value = product
+    }
+    return value
 }
 
 /// One timed computation and what it cost.
@@ -29,10 +51,13 @@ struct Sample {
 enum Measurement {
     /// Runs one computation here and prints `seconds peakKiB result`.
     static func runInThisProcess(_ arguments: [String]) {
-        guard arguments.count >= 3, let lo = UInt128(arguments[1]), let hi = UInt128(arguments[2]) else {
-            fatalError("measure WHO LO HI [THREADS]")
+        guard (3...4).contains(arguments.count), let lo = bound(arguments[1]), let hi = bound(arguments[2]), lo < hi,
+              hi <= UInt128(UInt64.max) + 1 else {
+            usageError("measure takes WHO LO HI [THREADS] with 0 <= LO < HI <= 2^64, as integers or like 1e10")
         }
-        let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+        guard let threads = arguments.count > 3 ? Int(arguments[3]) : 1, threads >= 1 else {
+            usageError("measure's THREADS is a whole number of at least 1, not '\(arguments[3])'")
+        }
         // The harness's own first-use costs (Foundation's file reading and number formatting page in a megabyte
         // of library code) are paid before the work, so every contender's peak is the same harness plus its work.
         _ = "\(peakResidentKiB()) \(UInt128.max) \(Double.pi)"
@@ -51,7 +76,7 @@ enum Measurement {
         case "primesieve-count":
             result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
         default:
-            fatalError("unknown measurement \(arguments[0])")
+            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum or primesieve-count, not '\(arguments[0])'")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(seconds, peakResidentKiB(), result)
@@ -95,9 +120,16 @@ struct Benchmark {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             switch flag {
-            case "--runs": runs = Int(rest.popFirst() ?? "") ?? runs
-            case "--output": outputFolder = rest.popFirst() ?? outputFolder
-            default: fatalError("usage: prime-sum-bench [--runs N] [--output DIR]")
+            case "--runs":
+                guard let value = rest.popFirst().flatMap({ Int($0) }), value >= 1 else {
+                    usageError("--runs takes a whole number of at least 1 (each figure is the median of that many)")
+                }
+                runs = value
+            case "--output":
+                guard let value = rest.popFirst() else { usageError("--output takes a folder") }
+                outputFolder = value
+            default:
+                usageError("unknown argument '\(flag)'; usage: prime-sum-bench [--runs N] [--output DIR]")
             }
         }
     }
@@ -128,7 +160,11 @@ struct Benchmark {
         try! process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { fatalError("\(path) \(arguments) exited \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            // A failed measurement leaves no table to trust: stop here, and say which one (exit status 1).
+            FileHandle.standardError.write(Data("prime-sum-bench: \(([path] + arguments).joined(separator: " ")) exited with status \(process.terminationStatus)\n".utf8))
+            exit(1)
+        }
         return String(decoding: data, as: UTF8.self)
     }
 

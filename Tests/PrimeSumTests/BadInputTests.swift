@@ -86,6 +86,34 @@ import TestSupport
         #expect(!result.standardOutput.contains("injected"))
     }
 
+    static let badBenchmarkCalls: [[String]] = [
+        ["--bogus"], ["--runs"], ["--runs", "0"], ["--runs", "three"], ["--output"],
+        ["measure"], ["measure", "primesum", "0"], ["measure", "nobody", "0", "10"], ["measure", "primesum", "x", "10"],
+        ["measure", "primesum", "10", "5"], ["measure", "primesum", "5", "5"], ["measure", "primesum", "0", "2e19"],
+        ["measure", "primesum", "0", "1e-3"], ["measure", "primesum", "0", "10", "0"], ["measure", "primesum", "0", "10", "1", "2"],
+    ]
+
+    @Test("prime-sum-bench refuses bad arguments with one sentence and status 64", arguments: badBenchmarkCalls)
+    func badBenchmarkArguments(arguments: [String]) throws {
+        let result = try BoundedCommand.run(BoundedCommand.product("prime-sum-bench"), arguments, timeLimit: 30)
+        #expect(result.status == 64, "\(arguments): status \(result.status), stderr \(result.standardError)")
+        #expect(result.errorLines.count == 1, "\(arguments): stderr \(result.standardError)")
+        #expect(result.standardError.hasPrefix("prime-sum-bench: "))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("prime-sum-bench measures with bounds like 1e6: both libraries' sum below 10^6")
+    func benchmarkMeasuresShorthandBounds() throws {
+        let expected = KnownAnswers.belowPowersOfTen.first { $0.n == 1_000_000 }!
+        for who in ["primesum", "primesieve-sum"] {
+            let result = try BoundedCommand.run(BoundedCommand.product("prime-sum-bench"), ["measure", who, "0", "1e6"],
+                                                timeLimit: 30)
+            #expect(result.status == 0, "\(who): \(result.standardError)")
+            #expect(result.standardOutput.split(separator: " ").suffix(2) == ["\(expected.count)", "\(expected.sum)\n"],
+                    "\(who): \(result.standardOutput)")
+        }
+    }
+
     @Test("help is printed once, to stdout, with status 0")
     func help() throws {
         let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--help"], timeLimit: 60)

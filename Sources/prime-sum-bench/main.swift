@@ -296,14 +296,10 @@ struct Benchmark {
         // In pairs, one of each in turn, the ratio taken within each pair: start-up times drift with the VM.
         // Every other pair starts with the bare program, so that a pair's first-run costs favour neither.
         let pairs = (0..<startRuns).map { pair in
-            let tutorial = { wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2", primeSum, "--batch", "1e6:2e6:5e4"], times: 1) }
-            let bareStart = { wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2", bare], times: 1) }
-            if pair % 2 == 0 {
-                let first = tutorial()
-                return (first, bareStart())
+            let seconds = inAlternatingOrder(pair, [[primeSum, "--batch", "1e6:2e6:5e4"], [bare]]) {
+                wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2"] + $0, times: 1)
             }
-            let second = bareStart()
-            return (tutorial(), second)
+            return (seconds[0], seconds[1])
         }
         let tutorial = median(pairs.map(\.0)), floor = median(pairs.map(\.1))
         table += "\n| workload 5: tutorial batch, whole `mpirun -np 2` (\(startRuns) pairs) | seconds |\n|---|---|\n"

@@ -1,0 +1,73 @@
+import CPrimesieve
+import Foundation
+import PrimeSieve
+import PrimesieveReference
+import Synchronization
+
+/// One timed computation and what it cost.
+struct Sample {
+    var seconds: Double
+    var peakKiB: Int
+    var result: String
+}
+
+enum Measurement {
+    /// Runs one computation here and prints `seconds peakKiB result`.
+    static func runInThisProcess(_ arguments: [String]) {
+        guard (3...4).contains(arguments.count), let lo = bound(arguments[1]), let hi = bound(arguments[2]), lo < hi,
+              hi <= UInt128(UInt64.max) + 1 else {
+            usageError("measure takes WHO LO HI [THREADS] with 0 <= LO < HI <= 2^64, as integers or like 1e10")
+        }
+        guard let threads = arguments.count > 3 ? Int(arguments[3]) : 1, threads >= 1 else {
+            usageError("measure's THREADS is a whole number of at least 1, not '\(arguments[3])'")
+        }
+        // The harness's own first-use costs (Foundation's file reading and number formatting page in a megabyte
+        // of library code) are paid before the work, so every contender's peak is the same harness plus its work.
+        _ = "\(peakResidentKiB()) \(UInt128.max) \(Double.pi)"
+        primesieve_set_num_threads(Int32(threads))  // its C API uses every core unless told otherwise
+        if arguments[0] == "primesieve-sum" { prepareTally(to: hi) }  // its stop near 2^64: not primesieve's work
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result: String
+        switch arguments[0] {
+        case "primesum":
+            result = primeSum(lo, hi, threads: threads)
+        case "primesum-portable":  // the engine without its AVX-512 kernels, for comparisons
+            result = primeSum(lo, hi, threads: threads, configuration: SieveConfiguration(vectorKernels: .portable))
+        case "primesieve-sum":
+            let tally = primesieveTally(from: lo, to: hi)
+            result = "\(tally.count) \(tally.sum)"
+        case "primesieve-count":
+            result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
+        default:
+            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum or primesieve-count, not '\(arguments[0])'")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(seconds, peakResidentKiB(), result)
+    }
+
+    /// The engine on `threads` threads, each taking equal-cost chunks (as a rank does).
+    static func primeSum(_ lo: UInt128, _ hi: UInt128, threads: Int,
+                         configuration: SieveConfiguration = .default) -> String {
+        let engine = PrimeSieve(configuration: configuration)
+        if threads == 1 {  // on this thread, as primesieve runs: no worker thread's stack and malloc arena
+            let total = engine.tally(from: lo, to: hi)
+            return "\(total.count) \(total.sum)"
+        }
+        let borders = engine.equalCostBorders(from: lo, to: hi, parts: threads)
+        let results = Mutex([PrimeTally](repeating: .zero, count: threads))
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let tally = engine.tally(from: borders[t], to: borders[t + 1])
+            results.withLock { $0[t] = tally }
+        }
+        let total = results.withLock { $0.reduce(.zero, +) }
+        return "\(total.count) \(total.sum)"
+    }
+
+    static func peakResidentKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+}

@@ -234,6 +234,8 @@ struct Benchmark {
             }
             return (seconds[0], seconds[1])
         }
+        report.roundRows.append("workload 5\tpair\tprime-sum --batch\tmpi-init-finalize")
+        for (number, pair) in pairs.enumerated() { report.roundRows.append("W5\t\(number + 1)\t\(pair.0)\t\(pair.1)") }
         let tutorial = median(pairs.map(\.0)), floor = median(pairs.map(\.1))
         report.table += "\n| workload 5: tutorial batch, whole `mpirun -np 2` (\(startRuns) pairs) | seconds |\n|---|---|\n"
         report.table += "| prime-sum --batch 1e6:2e6:5e4 | \(format(tutorial, 3)) |\n"

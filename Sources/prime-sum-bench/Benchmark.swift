@@ -109,9 +109,10 @@ struct Benchmark {
 
     var primeSum: String { productsFolder.appendingPathComponent("prime-sum").path }
 
-    /// `mpirun`'s options for the jobs of workloads 4 and 5.
-    var mpirun: [String] {
-        ["--quiet", "--bind-to", "none", "--mca", "pml", "ob1"] + (getuid() == 0 ? ["--allow-run-as-root"] : [])
+    /// `mpirun`'s options: ranks unbound (workloads 4 and 5), or bound one per core (workload 6).
+    func mpirun(bindTo binding: String = "none") -> [String] {
+        ["--quiet", "--bind-to", binding] + (binding == "core" ? ["--map-by", "core"] : []) + ["--mca", "pml", "ob1"]
+            + (getuid() == 0 ? ["--allow-run-as-root"] : [])
     }
 
     /// Workloads 1–3: PrimeSum's sum against primesieve's iterator-sum and count on one thread.
@@ -162,7 +163,7 @@ struct Benchmark {
     /// machine gives a program that scales perfectly on two idle cores, measured in the same minutes.
     func scaling(into report: inout Report) {
         func jobSeconds(ranks: Int, threads: Int) -> Double {
-            let output = runChild("/usr/bin/mpirun", mpirun + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--threads", "\(threads)", "1e11"])
+            let output = runChild("/usr/bin/mpirun", mpirun() + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--threads", "\(threads)", "1e11"])
             guard let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
                   let seconds = json["wallSeconds"] as? Double else {
                 fail("prime-sum --json printed no wallSeconds: \(output)")
@@ -207,10 +208,8 @@ struct Benchmark {
             busy.terminate()
             busy.waitUntilExit()
         }
-        let bound = ["--quiet", "--bind-to", "core", "--map-by", "core", "--mca", "pml", "ob1"]
-            + (getuid() == 0 ? ["--allow-run-as-root"] : [])
         func seconds(_ schedule: String) -> Double {
-            wallSeconds("/usr/bin/mpirun", bound + ["-np", "2", primeSum, "--quiet", "--schedule", schedule, "1e10"], times: runs)
+            wallSeconds("/usr/bin/mpirun", mpirun(bindTo: "core") + ["-np", "2", primeSum, "--quiet", "--schedule", schedule, "1e10"], times: runs)
         }
         let staticSeconds = seconds("static"), dynamicSeconds = seconds("dynamic")
         report.table += "\n| workload 6: sum below 10^10, 2 ranks, rank 1's core shared with a busy process | seconds |\n|---|---|\n"
@@ -230,7 +229,7 @@ struct Benchmark {
         // Every other pair starts with the bare program, so that a pair's first-run costs favour neither.
         let pairs = (0..<startRuns).map { pair in
             let seconds = inAlternatingOrder(pair, [[primeSum, "--batch", "1e6:2e6:5e4"], [bare]]) {
-                wallSeconds("/usr/bin/mpirun", mpirun + ["-np", "2"] + $0, times: 1)
+                wallSeconds("/usr/bin/mpirun", mpirun() + ["-np", "2"] + $0, times: 1)
             }
             return (seconds[0], seconds[1])
         }

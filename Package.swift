@@ -4,8 +4,9 @@
 //
 // Targets, each with one job; imports point downwards only:
 //
-//   prime-sum (tool) ──▶ PrimeSum (distributed job) ──▶ MPI (wrapper) ──▶ CMPI (Open MPI + shim)
-//                                                  └──▶ PrimeSieve (engine, knows nothing of MPI) ──▶ CVectorKernels
+//   prime-sum (tool) ──▶ PrimeSumCommandLine (the tool's words) ──▶ PrimeSum (distributed job)
+//   PrimeSum ──▶ MPI (wrapper) ──▶ CMPI (Open MPI + shim)
+//            └─▶ PrimeSieve (engine, knows nothing of MPI) ──▶ CVectorKernels
 import PackageDescription
 
 // The MPI implementation to build against: Open MPI (Debian's libopenmpi-dev) unless PRIMESUM_MPI=mpich
@@ -35,13 +36,19 @@ let package = Package(
         .target(name: "PrimeSieve", dependencies: ["CVectorKernels"]),
         // The engine's AVX-512 kernels in C, chosen at run time (Swift has no per-function CPU targets).
         .target(name: "CVectorKernels"),
-        // The distributed job: plan, scatter, sieve, gather, reduce, report.
-        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"]),
-        // The command-line tool: parses the request and hands it to the job.
+        // The distributed job: decide, plan, deal, compute, journal, reduce, gather. Owns every MPI call.
+        // Compiled for testing in release builds too, so that its unit tests reach its internal pieces (the
+        // job is coordination, not a hot loop: the flag costs it nothing measurable).
+        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"], swiftSettings: [.unsafeFlags(["-enable-testing"])]),
+        // The tool's words, apart so that tests and the fuzzer reach them: number syntax, requests, usage
+        // errors, human and JSON output.
+        .target(name: "PrimeSumCommandLine", dependencies: ["PrimeSum"]),
+        // The command-line tool: parses the command line and hands the request to the job. Calls no MPI.
         .executableTarget(
             name: "prime-sum",
             dependencies: [
                 "PrimeSum",
+                "PrimeSumCommandLine",
                 "PrimeSieve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -57,7 +64,9 @@ let package = Package(
         // libprimesieve's sum and count, the same way for the tests (oracle) and the benchmark (yardstick).
         .target(name: "PrimesieveReference", dependencies: ["CPrimesieve"]),
         // The benchmark: PrimeSum against libprimesieve in the same run (`./run.sh bench`).
-        .executableTarget(name: "prime-sum-bench", dependencies: ["PrimeSieve", "PrimesieveReference", "CPrimesieve"]),
+        .executableTarget(name: "prime-sum-bench", dependencies: [
+            "PrimeSieve", "PrimeSumCommandLine", "PrimesieveReference", "CPrimesieve",
+        ]),
         // Counts the process's heap allocations (replaces malloc & co.); only the overhead benchmark links it.
         .target(name: "CAllocationCounter"),
         // The wrapper against direct C calls, in one binary: ping-pong and allreduce latency (`./run.sh bench`).
@@ -74,14 +83,14 @@ let package = Package(
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
         .executableTarget(name: "mpi-checks", dependencies: ["MPI", "CMPI"], path: "Tests/MPIChecks"),
 
-        // Runs the built programs under mpirun, bounded by `timeout -k`, for the tests.
-        .target(name: "TestSupport", dependencies: ["PrimesieveReference"], path: "Tests/TestSupport"),
+        // For the tests: the built programs under mpirun, bounded by `timeout -k`; independent oracles; known answers.
+        .target(name: "TestSupport", dependencies: ["PrimeSieve", "PrimesieveReference"], path: "Tests/TestSupport"),
 
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: [
             "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "TestSupport",
         ]),
-        .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "TestSupport"]),
+        .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "PrimeSumCommandLine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

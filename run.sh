@@ -31,7 +31,7 @@
 # a job with --checkpoint FILE saves its finished chunks and exits 75; run the same command to resume.
 #
 # Exit status: prime-sum's own (0 success, 64 usage error, 65 checkpoint refused, 70 internal error,
-# 73 checkpoint path unusable, 74 checkpoint write failed, 75 interrupted and resumable, 76 MPI failure),
+# 73 checkpoint path unusable, 74 write failed, 75 interrupted and resumable, 76 MPI failure),
 # 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed,
 # another non-zero status when a rank or host dies (mpirun's own: 137 for a killed rank, 205 for a lost host).
 set -euo pipefail
@@ -48,6 +48,8 @@ else
 fi
 readonly project_dir
 readonly build_dir="$project_dir/.build/release"
+# shellcheck source=Scripts/mpirun-flags.sh
+source "$project_dir/Scripts/mpirun-flags.sh"
 readonly binary="$build_dir/prime-sum"
 readonly tutorial_batch=(--batch 1e6:2e6:5e4)
 
@@ -133,9 +135,7 @@ set_launcher() {
     for ((i = 0; i < ${#keepalive[@]}; i += 2)); do export "OMPI_MCA_${keepalive[i]}=${keepalive[i + 1]}"; done
     return 0
   fi
-  # No binding: Open MPI would pin each rank to one core, and a rank's --threads would then share it.
-  launcher=(mpirun --quiet --bind-to none --mca pml "$pml")
-  ((EUID == 0)) && launcher+=(--allow-run-as-root)
+  launcher=(mpirun "${mpirun_base_flags[@]}" --mca pml "$pml")
   [[ -n $hostfile ]] && launcher+=(--hostfile "$hostfile")
   [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
   local i
@@ -235,9 +235,8 @@ run_bench() {
   say "benchmarking: median of 3 runs per figure; results in bench-results/"
   timeout -k 30 1800 "$build_dir/prime-sum-bench" --output "$project_dir/bench-results" "$@"
   say "the MPI wrapper against direct C calls (2 ranks, one core each): bench-results/overhead.md"
-  local root_flag=()
-  ((EUID == 0)) && root_flag=(--allow-run-as-root)
-  timeout -k 10 600 mpirun --quiet --bind-to core --mca pml ob1 "${root_flag[@]}" -np 2 \
+  local flags=("${mpirun_base_flags[@]/#none/core}")
+  timeout -k 10 600 mpirun "${flags[@]}" --mca pml "$default_pml" -np 2 \
     "$build_dir/mpi-overhead-bench" --output "$project_dir/bench-results/overhead.md"
 }
 
@@ -253,7 +252,7 @@ main() {
     return
   fi
 
-  local ranks="" hostfile="" oversubscribe=no pml=ob1 time_limit=86400 build=yes net= net_timeout=
+  local ranks="" hostfile="" oversubscribe=no pml=$default_pml time_limit=86400 build=yes net= net_timeout=
   local args=()
   while (($#)); do
     case $1 in

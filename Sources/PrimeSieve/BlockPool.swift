@@ -18,7 +18,7 @@ final class BlockPool<let blockBytes: Int> {
 
     static var largestBlockBytes: Int { 8192 }
     static var blockEntries: Int { blockBytes / MemoryLayout<Entry>.stride }
-    static var blocksPerSlab: Int { 64 }
+    static var blocksPerSlab: Int { Tuning.blockPoolBlocksPerSlab }
 
     /// The cursor of a list without blocks: aligned to every block size, so "full", and never dereferenced.
     static var noBlock: UnsafeMutablePointer<Entry> { UnsafeMutablePointer(bitPattern: largestBlockBytes)! }

@@ -15,7 +15,7 @@
 /// Why it is small: a bucket is a list of 8 KiB blocks of 8-byte entries taken from a shared ``BlockPool``
 /// and returned as soon as they are emptied, so memory is the entries alive plus one partial block per bucket.
 struct BucketSieve {
-    /// 8 KiB blocks: near 2^64 a segment's bucket holds thousands of entries.
+    /// 8 KiB blocks: near 2^64 a segment's bucket holds thousands of entries (trade-off in `Tuning`).
     typealias Pool = BlockPool<8192>
 
     /// A big prime waiting for its segment, in one 64-bit word so that it moves with one load and one store:

@@ -13,33 +13,23 @@ extension PrimeSieve {
     /// `(8/30)·Σ 1/p` sieving primes `p <= sqrt(x)` (which grows like `ln ln sqrt(x)`), and every segment
     /// visits each of the `π(sqrt(x))` sieving primes once. The pre-sieved primes (up to 163) cost nothing
     /// per crossing, and a crossing by a prime above the small-prime limit (whose writes leave the L1 cache)
-    /// costs ``largePrimeCrossingWeight`` times one by a small prime. The distributed job cuts ranges of equal
+    /// costs `Tuning.largePrimeCrossingWeight` times one by a small prime. The distributed job cuts ranges of equal
     /// estimated cost so that its ranks finish together.
     public func costDensity(at x: Double) -> Double {
         let root = x.squareRoot()
         let presieved = Double(PreSieve.largestPrime)
-        guard root > presieved else { return Self.baseCostPerInteger }
+        guard root > presieved else { return Tuning.baseCostPerInteger }
         let smallLimit = Double(Swift.min(configuration.blockBytes, configuration.segmentBytes))
             / Double(Tuning.smallPrimeDivisor)
         let small = log(log(Swift.min(root, smallLimit))) - log(log(presieved))
         let large = root > smallLimit ? log(log(root)) - log(log(smallLimit)) : 0
-        let crossings = 8.0 / 30.0 * (Swift.max(0, small) + Self.largePrimeCrossingWeight * large)
+        let crossings = 8.0 / 30.0 * (Swift.max(0, small) + Tuning.largePrimeCrossingWeight * large)
         // (From the Double root: a UInt128 from a Double is a generic, unspecialised conversion, and the
         // planner calls this a thousand times.)
         let segmentBytes = configuration.segmentBytes(forLargestSievingPrime: UInt64(Swift.min(root, 0x1p32)))
         let primesVisitedPerInteger = root / log(root) / (30.0 * Double(segmentBytes))
-        return Self.baseCostPerInteger + crossings + primesVisitedPerInteger
+        return Tuning.baseCostPerInteger + crossings + primesVisitedPerInteger
     }
-
-    /// Filling and tallying the bitmap, per integer, in the units of ``costDensity(at:)``.
-    static let baseCostPerInteger = 0.05
-    /// The cost of a crossing by a medium or big prime against one by a small prime. Fitted to this machine
-    /// (session 5): 2 ranks below 10^11 took 1.089× longer per integer on the upper part than on the lower
-    /// one (`mpirun -np 2 prime-sum --report 1e11`), the model without this weight said 1.03× (load
-    /// imbalance 1.03); single-core runs of [9·10^10, 10^11), [10^12, +10^10) and [10^15, +5·10^9) against
-    /// [10^9, 1.1·10^10) suggested 3.25, the two-rank runs 2. With 2.5, four two-rank runs gave imbalances
-    /// of 1.01–1.06 with the slower rank alternating: within this VM's noise between its two cores.
-    static let largePrimeCrossingWeight = 2.5
 
     /// The estimated cost of `[lo, hi)`: ``costDensity(at:)`` integrated over `samples` slices.
     public func estimatedCost(from lo: UInt128, to hi: UInt128, samples: Int = 64) -> Double {

@@ -16,15 +16,12 @@
 /// compiler keeps only that class's loop and steps. One function inlining all 64 states' loops kept too many
 /// values alive at once: the compiler spilled the bitmap, the limit and the loops' offsets to the stack and
 /// merged each whole-turn loop with its tail, testing the limit before every write. Split by class, the loop
-/// is 8 writes, an add and one test per turn: 19 % fewer instructions on [9·10^9, 10^10) (cachegrind), 0.94×
-/// the time there and 0.97× below 10^10 (alternating runs on one core, medians of 5–8 pairs).
+/// is 8 writes, an add and one test per turn.
 ///
 /// Why it is small: an entry is 8 bytes (its state is its list's), in 256-byte blocks of a ``BlockPool``
 /// returned as they are emptied — the entries alive plus two partial blocks per state.
 struct MediumPrimeSieve {
-    /// 256-byte blocks (31 entries): below 10^10 the 64 lists hold only a few thousand primes, and the two
-    /// partial blocks per list were most of the pool with 1 KiB blocks (128 KiB below 10^9). Against 1 KiB,
-    /// the sum below 10^10 took 0.97× (alternating runs, median of 6 pairs): not slower.
+    /// 256-byte blocks (31 entries): the trade-off is in `Tuning`, beside `blockPoolBlocksPerSlab`.
     typealias Pool = BlockPool<256>
 
     /// `lists[state]`: the cursor of the list of primes whose next multiple has that wheel state; an entry is

@@ -8,7 +8,7 @@ internal import CVectorKernels
 /// of 79·97 every 7,663 bytes, and so on. Filling a block is then a streaming pass that ANDs eight patterns
 /// at a time into it: vector instructions, 16 bytes per step, two passes over an L1-resident chunk instead
 /// of millions of scattered single-byte writes. Each pattern is stored with a copy of its first
-/// ``chunkBytes`` bytes after its end, so a chunk reads it from any offset without wrapping: one loop per
+/// `Tuning.preSieveChunkBytes` bytes after its end, so a chunk reads it from any offset without wrapping: one loop per
 /// pass and chunk, with no run cut short where a pattern ends. Where the CPU has AVX-512, a C kernel does
 /// each pass 64 bytes per step (``VectorKernels``).
 struct PreSieve: @unchecked Sendable {  // immutable after init
@@ -21,16 +21,13 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
     ]
     /// Patterns ANDed into the bitmap per pass.
     static let patternsPerPass = 8
-    /// Bytes filled by all passes in turn (which stay in the L1 cache between passes), and the length of
-    /// each pattern's wrap-around copy: 16 copies of 2 KiB are 32 KiB of memory. (4 KiB chunks were no faster.)
-    static let chunkBytes = 2048
     /// Sieving primes up to this one need no crossing-off.
     static let largestPrime: UInt64 = 163
 
     static let shared = PreSieve()
 
     /// One pattern: byte `k` holds the integers `30k + residue` not divisible by any of its primes; the
-    /// ``PreSieve/chunkBytes`` bytes from `length` on repeat its first ones. `length` is a whole number of
+    /// `Tuning.preSieveChunkBytes` bytes from `length` on repeat its first ones. `length` is a whole number of
     /// the pattern's periods and at least a chunk, so an offset that moves on by a chunk wraps at most once.
     private struct Pattern {
         let bytes: UnsafePointer<UInt8>
@@ -42,11 +39,11 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
 
     private init() {
         func pattern(period: Int, _ fill: (UnsafeMutablePointer<UInt8>, _ length: Int) -> Void) -> Pattern {
-            let length = period * ((Self.chunkBytes + period - 1) / period)
-            let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: length + Self.chunkBytes)
+            let length = period * ((Tuning.preSieveChunkBytes + period - 1) / period)
+            let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: length + Tuning.preSieveChunkBytes)
             bytes.initialize(repeating: 0xFF, count: length)
             fill(bytes, length)
-            for k in 0..<Self.chunkBytes { (bytes + length + k).initialize(to: bytes[k % length]) }
+            for k in 0..<Tuning.preSieveChunkBytes { (bytes + length + k).initialize(to: bytes[k % length]) }
             return Pattern(bytes: bytes, length: length)
         }
         // A pattern is the AND of its primes' own patterns: one prime's repeats every `p` bytes and lacks the 8
@@ -82,7 +79,7 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
                 for k in patterns.indices { offsets[k] = Int(firstByte % UInt64(patterns[k].length)) }
                 var done = 0
                 while done < count {
-                    let chunk = Swift.min(Self.chunkBytes, count - done)
+                    let chunk = Swift.min(Tuning.preSieveChunkBytes, count - done)
                     for first in stride(from: 0, to: patterns.count, by: Self.patternsPerPass) {
                         Self.andPass(patterns.baseAddress! + first, offsets.baseAddress! + first, into: bitmap + done,
                                      count: chunk, initialise: first == 0, kernels: kernels)
@@ -105,7 +102,7 @@ struct PreSieve: @unchecked Sendable {  // immutable after init
     }
 
     /// ANDs eight patterns, read from their `offsets`, into `target[0..<count]` (or stores their AND there
-    /// when `initialise`); `count` is at most ``chunkBytes``, so no read wraps.
+    /// when `initialise`); `count` is at most `Tuning.preSieveChunkBytes`, so no read wraps.
     @inline(__always)
     private static func andPass(_ patterns: UnsafePointer<Pattern>, _ offsets: UnsafePointer<Int>,
                                 into target: UnsafeMutablePointer<UInt8>, count: Int, initialise: Bool,

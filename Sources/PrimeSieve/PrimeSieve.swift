@@ -38,7 +38,7 @@ public struct PrimeSieve: Sendable {
     }
 }
 
-/// Every tuning constant of the engine, in one place.
+/// The tuning one engine runs with: its segment, block and kernels (defaults from ``Tuning``).
 public struct SieveConfiguration: Sendable, Hashable {
     /// Bytes of bitmap sieved at a time (30 integers per byte), a power of two: see
     /// `Tuning.defaultSegmentBytes` for the trade-off. Ranges with small sieving primes use less: see

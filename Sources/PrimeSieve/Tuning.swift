@@ -6,49 +6,53 @@ import Musl
 import Darwin
 #endif
 
-/// Every tuning constant of the engine, with its trade-off. Measured on the benchmark (`./run.sh bench`).
+/// Every tuning constant of the engine, with its trade-off and its precondition. How each was chosen is in
+/// docs/performance-history.md; the distributed job's constants are in `PrimeSum`'s `JobTuning`.
 public enum Tuning {
-    /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each block (`defaultBlockBytes`, kept in the
-    /// L1 cache) in turn; larger ones cross off the whole segment at once. A prime's wheel turn spans `p` bytes, so
-    /// a prime below `blockBytes / 3` makes at least 3 turns (24 multiples) per block. Per block, a prime pays a
-    /// call, a dispatch on its wheel state and a loop tail; over the whole segment its writes miss the L1 cache
-    /// instead. With 48 KiB blocks, a divisor of 3 (primes up to 16 K) cut L1 misses below 10^9 from 52 M to 21 M
-    /// for 6 % more instructions against a divisor of 8 with 32 KiB blocks (cachegrind, `prime-sum-bench measure
-    /// primesum 0 1e9`); instructions + 8 per L1 miss + 15 per misprediction fell by 16 %. Re-checked once the
-    /// loops became one per prime class: divisors 3, 4, 6 and 8 came within 2 % of each other (alternating runs
-    /// below 2·10^9, medians of 5), and 5 against 3 on [10^15, +10^9) was 1.00×. With today's 32 KiB blocks, primes
-    /// up to ~11 K (primesieve's EratSmall: a fifth of the L1, ~10 K here); there, below 10^10, a divisor of 2 took
-    /// 1.09×, 1 took 1.23×, 4 took 0.97–0.98× but 1.015× on [10^15, +2·10^9).
+    /// Sieving primes up to `blockBytes / smallPrimeDivisor` cross off each block (kept in the L1 cache) in
+    /// turn; larger ones cross off the whole segment at once. Per block, a prime pays a call, a dispatch on its
+    /// wheel state and a loop tail; over the whole segment its writes miss the L1 cache instead. 3 makes every
+    /// small prime do at least 3 wheel turns (24 multiples) per block. Precondition: at least 1.
     public static let smallPrimeDivisor: UInt64 = 3
     /// Sieving primes above `bigPrimeSegments` segments' bytes go to the bucket sieve; those below are medium.
-    /// A medium prime is visited every segment and pays a dispatch on its wheel state and a loop tail even
-    /// when the segment holds few of its multiples; a bucket entry is visited once per multiple, with a
-    /// load and a store of its entry. Above two segments a prime has at most ~2 multiples per segment
-    /// (8 per `p` bytes), where the bucket's cost per multiple wins. On [10^15, +3·10^8), against half a
-    /// segment: 11 % fewer instructions (cachegrind), 6–10 % faster in alternating runs on one core; 4 segments
-    /// was no better (primesieve's EratMedium limit is 1.75–5 sieve sizes, depending on the version).
+    /// A medium prime is visited every segment even when it has few multiples there; a bucket entry is visited
+    /// once per multiple but loads and stores its entry. Above two segments a prime has at most ~2 multiples
+    /// per segment, where the bucket's cost per multiple wins. Precondition: at least 1.
     public static let bigPrimeSegments: UInt64 = 2
     /// Default segment: bytes of bitmap sieved at a time (30 integers per byte). Every segment costs a visit
     /// of each medium prime and a pass over a bucket, which wants segments large; medium primes' scattered
-    /// writes want the segment in a fast cache, which wants it small. A quarter of the L2 cache (found at
-    /// run time; 512 KiB on this machine's 2 MiB L2) balances the two.
+    /// writes want the segment in a fast cache, which wants it small: a quarter of the L2 cache. A power of two.
     public static let defaultSegmentBytes = CacheSizes.current.level2 / 4
-    /// Ranges whose sieving primes are small (below 10^10 or so) need less: a segment of one wheel turn of the
-    /// largest sieving prime (`sqrt(hi)` bytes) gives every medium prime at least 8 multiples per visit, and
-    /// more segment only costs memory — below 10^10 the segment was the largest block of the heap (512 KiB of
-    /// ~1.1 MiB). But not below this: smaller segments cost time in per-segment visits of the medium primes
-    /// and partial L1 blocks. Against 512 KiB (alternating runs on one core, medians of 8–10 pairs): 128 KiB
-    /// took 1.034× below 10^9, 0.96× below 3·10^9, 1.015× below 10^10 (peak memory −380 KiB there); 64 KiB
-    /// took 1.09× below 10^9.
+    /// The smallest segment, used where the sieving primes are small (below ~10^10): a segment of one wheel
+    /// turn of the largest sieving prime (`sqrt(hi)` bytes) already gives every medium prime 8 multiples per
+    /// visit, and more only costs memory; below this size, per-segment visits and partial blocks cost time.
+    /// A power of two.
     public static let smallestSegmentBytes = 128 * 1024
-    /// Small primes cross off a segment one block at a time, so that their dense writes stay in the L1 data
-    /// cache. Two thirds of it (32 KiB of this machine's 48 KiB), not all of it: the block shares the cache with
-    /// the small primes themselves (~1,300 of 12 bytes) and the pre-sieve patterns streaming into the block.
-    /// Against the whole L1 (alternating runs on one core, medians of 8–12 pairs): 0.90–0.96× below 10^10,
-    /// 0.95× below 3·10^9, 0.95–0.98× on [10^15, +10^9), 1.00× near 2^64; half of the L1 took 1.08× below
-    /// 10^10. (cachegrind's L1 model, without prefetching, calls it a wash: 4 % more misses.)
+    /// Small primes cross off a segment one block at a time so that their dense writes stay in the L1 data
+    /// cache: two thirds of it, since the block shares the cache with the small primes themselves and the
+    /// pre-sieve patterns streaming into it. A multiple of 64 (whole cache lines).
     public static let defaultBlockBytes = (CacheSizes.current.level1Data * 2 / 3) & ~63
+    /// The pre-sieve ANDs its patterns into a block this many bytes at a time: small enough that a chunk and
+    /// its 8 patterns' windows stay in the L1 cache, large enough that the loop overhead per chunk is small.
+    /// Each pattern carries a copy of this many of its first bytes after its end, so no read wraps.
+    static let preSieveChunkBytes = 2048
 
+    /// Cost model: filling and tallying the bitmap, per integer, in the units of `costDensity(at:)`, where a
+    /// crossing by a small prime costs 1.
+    static let baseCostPerInteger = 0.05
+    /// Cost model: a crossing by a medium or big prime (whose writes leave the L1 cache) against one by a
+    /// small prime. Fitted so that two ranks splitting [0, 10^11) by estimated cost finish together (load
+    /// imbalance within 1.01–1.06, the machine's own noise between its cores).
+    static let largePrimeCrossingWeight = 2.5
+
+    /// Block pools (`BlockPool`) take their block size as a generic argument, which must be a literal, so
+    /// these two are written at their type aliases, `MediumPrimeSieve.Pool` and `BucketSieve.Pool`:
+    /// - medium primes, 256-byte blocks: 64 lists each keep up to two partial blocks, which dominate the pool
+    ///   when few primes are medium (below ~10^10), and 256 bytes was no slower than 1 KiB;
+    /// - big primes, 8 KiB blocks: a bucket is walked block by block, and larger blocks mean fewer block
+    ///   changes per visit; the pool's largest (`BlockPool.largestBlockBytes`).
+    /// Slabs of `blockPoolBlocksPerSlab` blocks are carved in order from one allocation each.
+    static let blockPoolBlocksPerSlab = 64
 }
 
 /// The data cache sizes of this machine, read from Linux's sysfs; common sizes when it cannot be read.

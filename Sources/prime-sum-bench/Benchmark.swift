@@ -109,10 +109,17 @@ struct Benchmark {
 
     var primeSum: String { productsFolder.appendingPathComponent("prime-sum").path }
 
-    /// `mpirun`'s options: ranks unbound (workloads 4 and 5), or bound one per core (workload 6).
+    /// What `Scripts/mpirun-flags.sh` of the project this benchmark was built from prints.
+    var mpirunBaseFlags: [String] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scripts/mpirun-flags.sh")
+        return runChild("/bin/bash", [script.path]).split(separator: "\n").map(String.init)
+    }
+
+    /// `mpirun`'s options: run.sh's (`Scripts/mpirun-flags.sh`, their one source), ranks unbound (workloads 4
+    /// and 5) or bound one per core (workload 6).
     func mpirun(bindTo binding: String = "none") -> [String] {
-        ["--quiet", "--bind-to", binding] + (binding == "core" ? ["--map-by", "core"] : []) + ["--mca", "pml", "ob1"]
-            + (getuid() == 0 ? ["--allow-run-as-root"] : [])
+        let flags = mpirunBaseFlags.map { $0 == "none" ? binding : $0 }
+        return flags + (binding == "core" ? ["--map-by", "core"] : [])
     }
 
     /// Workloads 1–3: PrimeSum's sum against primesieve's iterator-sum and count on one thread.

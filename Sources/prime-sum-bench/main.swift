@@ -1,6 +1,7 @@
 import CPrimesieve
 import Foundation
 import PrimeSieve
+import PrimeSumCommandLine
 import PrimesieveReference
 
 /// prime-sum-bench: PrimeSum's engine against libprimesieve, measured in the same run.
@@ -9,7 +10,7 @@ import PrimesieveReference
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
 ///                                                   primesum, primesum-portable (no AVX-512 kernels),
 ///                                                   primesieve-sum or primesieve-count; LO and HI
-///                                                   as integers or like 1e10
+///                                                   in prime-sum's number syntax (1e10, 2^64)
 ///
 /// Bad arguments exit with status 64 and one sentence on stderr; a failed measurement with status 1.
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.
@@ -27,16 +28,5 @@ func usageError(_ sentence: String) -> Never {
     exit(64)
 }
 
-/// A bound given as an integer (`10000000000`) or as a power-of-ten shorthand (`1e10`, `25e8`).
-func bound(_ text: String) -> UInt128? {
-    let parts = text.split(separator: "e", omittingEmptySubsequences: false)
-    guard parts.count <= 2, var value = UInt128(parts[0]) else { return nil }
-    guard parts.count == 2 else { return value }
-    guard let exponent = Int(parts[1]), (0...38).contains(exponent) else { return nil }
-    for _ in 0..<exponent {
-        let (product, overflow) = value.multipliedReportingOverflow(by: 10)
-        if overflow { return nil }
-        value = product
-    }
-    return value
-}
+/// A bound in the tool's number syntax (`10000000000`, `1e10`, `2^64`), or nil.
+func bound(_ text: String) -> UInt128? { try? NumberSyntax.parse(text) }

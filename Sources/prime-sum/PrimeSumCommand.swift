@@ -1,9 +1,7 @@
 import ArgumentParser
+import PrimeSieve
 import PrimeSum
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import PrimeSumCommandLine
 
 /// The command line of `prime-sum`: what to compute and how to print it.
 struct PrimeSumCommand: ParsableCommand {
@@ -18,9 +16,7 @@ struct PrimeSumCommand: ParsableCommand {
             the job resumably, and the same command run again (with any number of ranks or threads) skips the \
             saved chunks.
 
-            Exit status: 0 success, 64 usage error, 65 checkpoint refused (corrupt, or of another request), \
-            70 internal error, 73 checkpoint path unusable, 74 checkpoint write failed, 75 interrupted \
-            (resumable), 76 MPI failure.
+            Exit status: \(ExitStatus.summary).
             """)
 
     @Argument(help: ArgumentHelp("N: the sum of the primes below N; or A B: the sum of the primes in [A, B).",
@@ -73,15 +69,24 @@ struct PrimeSumCommand: ParsableCommand {
         }
     }
 
+    /// How the job is to run.
+    var options: DistributedPrimeSum.Options {
+        var options = DistributedPrimeSum.Options(threads: threads, progressInterval: progressInterval,
+                                                  schedule: schedule, checkpoint: checkpoint)
+        if let segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
+        return options
+    }
+
     /// Seconds between progress reports, or nil for none.
     var progressInterval: Double? {
         if quiet || progress == 0 { return nil }
         return progress ?? (ProgressExchange.standardErrorIsTerminal ? 1 : 10)
     }
 
-    /// The request the numbers and `--batch` make, checked.
-    func request() throws(UsageError) -> Request {
-        try Request(numbers: numbers, batch: batch)
+    /// What rank 0 prints of the outcome.
+    func render(_ outcome: JobOutcome) -> String {
+        if json { return Output.json(outcome) }
+        return Output.humanReadable(outcome) + (report ? Output.report(outcome) : "")
     }
 }
 

@@ -1,5 +1,5 @@
 // libFuzzer entry point for PrimeSum's number parser, built by Tests/Fuzz/fuzz-number-syntax.sh together with
-// Sources/PrimeSum/NumberSyntax.swift (swiftc -sanitize=fuzzer,address).
+// Sources/PrimeSumCommandLine/NumberSyntax.swift (swiftc -sanitize=fuzzer,address).
 //
 // Properties checked on every input: parsing never crashes or traps (overflow, out-of-range indexing), and a
 // number it accepts is at most 2^64 and reads back to itself from its decimal form.

@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/primesum-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 swiftc -sanitize=fuzzer,address -parse-as-library -O \
-  "$project_dir/Sources/PrimeSum/NumberSyntax.swift" "$project_dir/Tests/Fuzz/NumberSyntaxFuzzer.swift" \
+  "$project_dir/Sources/PrimeSumCommandLine/NumberSyntax.swift" "$project_dir/Sources/PrimeSumCommandLine/UsageError.swift" "$project_dir/Tests/Fuzz/NumberSyntaxFuzzer.swift" \
   -o "$work/fuzz-number-syntax"
 mkdir "$work/corpus"
 i=0

@@ -1,19 +1,13 @@
 import Testing
 import PrimeSieve
+import TestSupport
 
 /// The engine against independent oracles: a naive sieve for every small range, Miller–Rabin for random
 /// ranges anywhere in [0, 2^64).
 @Suite struct EngineAgainstOracleTests {
     static let smallLimit = 20_000
-    static let naive = Oracle.naiveSieve(below: smallLimit)
     /// `prefix[n]`: the tally of the primes below n, from the naive sieve.
-    static let prefix: [PrimeTally] = {
-        var prefix = [PrimeTally.zero]
-        for n in 0..<smallLimit {
-            prefix.append(prefix[n] + (naive[n] ? PrimeTally(count: 1, sum: UInt128(n)) : .zero))
-        }
-        return prefix
-    }()
+    static let prefix = Oracle.naivePrefixTallies(upTo: smallLimit)
 
     static func expected(_ lo: Int, _ hi: Int) -> PrimeTally {
         PrimeTally(count: prefix[hi].count - prefix[lo].count, sum: prefix[hi].sum - prefix[lo].sum)

@@ -1,22 +1,17 @@
 import PrimeSieve
 import PrimeSum
+import PrimeSumCommandLine
 import Testing
+import TestSupport
 
 /// The job's plan and per-rank work, simulated without MPI for many rank and thread counts, against a naive
 /// sieve: every answer must be the same whatever the split.
 struct PlanSimulationTests {
     static let limit = 3000
-    static let isPrime: [Bool] = {
-        var isPrime = [Bool](repeating: true, count: limit)
-        isPrime[0] = false; isPrime[1] = false
-        for p in 2..<limit where p * p < limit && isPrime[p] {
-            for m in stride(from: p * p, to: limit, by: p) { isPrime[m] = false }
-        }
-        return isPrime
-    }()
+    static let prefix = Oracle.naivePrefixTallies(upTo: limit)
 
     static func naive(_ lo: UInt128, _ hi: UInt128) -> PrimeTally {
-        (Int(lo)..<Int(hi)).reduce(PrimeTally.zero) { $0 + (isPrime[$1] ? PrimeTally(count: 1, sum: UInt128($1)) : .zero) }
+        Oracle.tally(from: Int(lo), to: Int(hi), prefix: prefix)
     }
 
     @Test("small ranges at 1-8 ranks and 1-4 threads")

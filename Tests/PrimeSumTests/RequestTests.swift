@@ -1,5 +1,6 @@
 import PrimeSieve
 import PrimeSum
+import PrimeSumCommandLine
 import Testing
 
 /// The request syntax and the work plan, without MPI.

@@ -62,14 +62,21 @@ public enum BoundedCommand {
         return FileManager.default.isExecutableFile(atPath: "/usr/bin/mpirun.openmpi") ? "/usr/bin/mpirun.openmpi" : "/usr/bin/mpirun"
     }
 
-    /// The `mpirun` flags the tests use (as run.sh's): quiet, unbound, ob1, oversubscription allowed, root
-    /// allowed only as root. Under MPICH, Hydra's `-n` alone.
+    /// The `mpirun` flags the tests use: run.sh's (from `Scripts/mpirun-flags.sh`, their one source), with
+    /// oversubscription allowed. Under MPICH, Hydra's `-n` alone.
     public static func mpirunFlags(ranks: Int) -> [String] {
         if isMPICH { return ["-n", "\(ranks)"] }
-        var flags = ["--quiet", "--bind-to", "none", "--mca", "pml", "ob1", "--oversubscribe", "-np", "\(ranks)"]
-        if isRoot { flags.append("--allow-run-as-root") }
-        return flags
+        return baseMPIRunFlags + ["--oversubscribe", "-np", "\(ranks)"]
     }
+
+    /// What `Scripts/mpirun-flags.sh` prints.
+    public static let baseMPIRunFlags: [String] = {
+        let script = projectFolder.appendingPathComponent("Scripts/mpirun-flags.sh").path
+        guard let result = try? run("/bin/bash", [script], timeLimit: 30), result.status == 0 else {
+            fatalError("Scripts/mpirun-flags.sh did not run")
+        }
+        return result.standardOutput.split(separator: "\n").map(String.init)
+    }()
 
     /// Runs the built product `name` under `mpirun -np ranks`, bounded.
     public static func mpirun(ranks: Int, _ name: String, _ arguments: [String], timeLimit: Int = 180) throws -> CommandResult {

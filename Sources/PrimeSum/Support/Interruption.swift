@@ -46,17 +46,3 @@ public enum Interruption {
         }
     }
 }
-
-/// The job stopped on a signal; the chunks finished before are in the checkpoint.
-public struct Interrupted: Error, CustomStringConvertible, AbortStatusProviding {
-    public var signal: Int32
-    public var journalPath: String
-    public var savedChunks: Int
-
-    public var description: String {
-        "prime-sum: interrupted by \(Interruption.name(of: signal)); \(savedChunks) finished chunks are saved in "
-            + "'\(journalPath)': run the same command again to resume"
-    }
-
-    public var abortStatus: Int32 { ExitStatus.interrupted }
-}

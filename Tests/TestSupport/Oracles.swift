@@ -1,9 +1,9 @@
 import PrimeSieve
 
 /// Independent ways to tell primes, written for clarity rather than speed: the engine is checked against them.
-enum Oracle {
+public enum Oracle {
     /// The sieve of Eratosthenes, one `Bool` per integer below `limit`.
-    static func naiveSieve(below limit: Int) -> [Bool] {
+    public static func naiveSieve(below limit: Int) -> [Bool] {
         var isPrime = [Bool](repeating: true, count: Swift.max(limit, 2))
         isPrime[0] = false
         isPrime[1] = false
@@ -16,7 +16,7 @@ enum Oracle {
     }
 
     /// Deterministic Miller–Rabin for every 64-bit integer (the first 12 prime bases suffice below 3.3·10^24).
-    static func isPrime(_ n: UInt64) -> Bool {
+    public static func isPrime(_ n: UInt64) -> Bool {
         if n < 2 { return false }
         let bases: [UInt64] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37]
         for p in bases where n % p == 0 { return n == p }
@@ -49,7 +49,7 @@ enum Oracle {
     }
 
     /// The tally of `[lo, hi)` by testing every integer with Miller–Rabin; `hi` may be 2^64.
-    static func tally(from lo: UInt128, to hi: UInt128) -> PrimeTally {
+    public static func tally(from lo: UInt128, to hi: UInt128) -> PrimeTally {
         var tally = PrimeTally()
         var n = lo
         while n < hi {
@@ -57,5 +57,19 @@ enum Oracle {
             n += 1
         }
         return tally
+    }
+
+    /// `result[n]`: the tally of the primes below `n`, for `n` up to `limit`, from the naive sieve.
+    public static func naivePrefixTallies(upTo limit: Int) -> [PrimeTally] {
+        let isPrime = naiveSieve(below: limit)
+        var prefix = [PrimeTally.zero]
+        for n in 0..<limit { prefix.append(prefix[n] + (isPrime[n] ? PrimeTally(count: 1, sum: UInt128(n)) : .zero)) }
+        return prefix
+    }
+
+    /// The tally of `[lo, hi)` from prefix tallies of the naive sieve.
+    public static func tally(from lo: Int, to hi: Int, prefix: [PrimeTally]) -> PrimeTally {
+        guard lo < hi else { return .zero }
+        return PrimeTally(count: prefix[hi].count - prefix[lo].count, sum: prefix[hi].sum - prefix[lo].sum)
     }
 }

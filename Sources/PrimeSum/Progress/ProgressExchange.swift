@@ -6,18 +6,16 @@ import Glibc
 import Musl
 #endif
 
-/// Progress of the whole job on rank 0's standard error, from every rank's count of integers sieved.
+/// Progress of the whole job on rank 0's standard error, from every rank's count of units done (integers
+/// sieved).
 ///
 /// The other ranks post their counts to rank 0 with nonblocking sends, at most every half second, then a
 /// final count when they finish; rank 0 polls for them with a nonblocking receive between its own ticks. No
 /// rank ever waits on progress traffic while sieving, and the answer does not depend on it: rank 0 only
 /// drains the final counts (already sent) before the reduce.
 public final class ProgressExchange {
-    static let tag: Int32 = 7001
-    static let sendInterval = 0.5
-
     private let world: Communicator
-    private let totalIntegers: Double
+    private let totalUnits: Double
     private let displayInterval: Double
     private let isTerminal: Bool
     private let start = Environment.wallTime()
@@ -34,15 +32,15 @@ public final class ProgressExchange {
     private var displayed = false
 
     /// - Parameter displayInterval: seconds between progress displays at rank 0.
-    init(world: Communicator, totalIntegers: UInt128, displayInterval: Double) throws {
+    init(world: Communicator, totalUnits: UInt128, displayInterval: Double) throws {
         self.world = world
-        self.totalIntegers = Double(totalIntegers)
+        self.totalUnits = Double(totalUnits)
         self.displayInterval = displayInterval
         isTerminal = Self.standardErrorIsTerminal
         doneByRank = [UInt64](repeating: 0, count: world.size)
         lastDisplay = Environment.wallTime()
         if world.rank == 0 && world.size > 1 {
-            receive = try world.ireceive(capacity: 2, tag: Self.tag, as: UInt64.self)
+            receive = try world.ireceive(capacity: 2, tag: MessageTag.progress, as: UInt64.self)
         }
     }
 
@@ -53,16 +51,16 @@ public final class ProgressExchange {
     }
 
     /// Called on the MPI thread while this rank sieves: posts or collects counts, and displays at rank 0.
-    func tick(integersDone: UInt64) throws {
+    func tick(unitsDone: UInt64) throws {
         let now = Environment.wallTime()
         if world.rank != 0 {
-            guard now - lastSend >= Self.sendInterval else { return }
+            guard now - lastSend >= JobTuning.progressSendSeconds else { return }
             lastSend = now
             sends.removeAll { (try? $0.test()) == true }
-            sends.append(try world.isend([integersDone, 0], to: 0, tag: Self.tag))
+            sends.append(try world.isend([unitsDone, 0], to: 0, tag: MessageTag.progress))
             return
         }
-        doneByRank[0] = integersDone
+        doneByRank[0] = unitsDone
         while let request = receive, let message = try request.test() {
             try record(message)
         }
@@ -74,13 +72,13 @@ public final class ProgressExchange {
 
     /// Called once this rank has finished sieving: sends the final count, or at rank 0 collects every
     /// rank's final count and clears the display.
-    func finish(integersDone: UInt64) throws {
+    func finish(unitsDone: UInt64) throws {
         if world.rank != 0 {
-            sends.append(try world.isend([integersDone, 1], to: 0, tag: Self.tag))
+            sends.append(try world.isend([unitsDone, 1], to: 0, tag: MessageTag.progress))
             for send in sends { try send.wait() }
             return
         }
-        doneByRank[0] = integersDone
+        doneByRank[0] = unitsDone
         while let request = receive {
             try record(try request.wait())
             if Environment.wallTime() - lastDisplay >= displayInterval {
@@ -95,16 +93,16 @@ public final class ProgressExchange {
     private func record(_ message: Message<UInt64>) throws {
         doneByRank[message.source] = Swift.max(doneByRank[message.source], message.values[0])
         if message.values[1] == 1 { finalCount += 1 }
-        receive = finalCount < world.size - 1 ? try world.ireceive(capacity: 2, tag: Self.tag, as: UInt64.self) : nil
+        receive = finalCount < world.size - 1 ? try world.ireceive(capacity: 2, tag: MessageTag.progress, as: UInt64.self) : nil
     }
 
     private func display(now: Double) {
-        guard totalIntegers > 0 else { return }
+        guard totalUnits > 0 else { return }
         let done = Double(doneByRank.reduce(0, +))
-        let fraction = Swift.min(done / totalIntegers, 1)
+        let fraction = Swift.min(done / totalUnits, 1)
         let elapsed = now - start
         let rate = done / Swift.max(elapsed, 1e-9)
-        let left = rate > 0 ? (totalIntegers - done) / rate : .infinity
+        let left = rate > 0 ? (totalUnits - done) / rate : .infinity
         let text = "prime-sum: \((fraction * 100).formatted(decimals: 1))% of \(world.size) ranks' work, "
             + "\((rate / 1e6).formatted(decimals: 1)) million integers/s, "
             + (left.isFinite ? "about \(Int(left.rounded())) s left" : "time left unknown")

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The journal's file: opened without following links, read whole, appended to line by line with one
+/// `write` and an `fdatasync` each.
+struct JournalFile {
+    let path: String
+    private let descriptor: Int32
+
+    /// Opens (or creates) the regular file at `path` for reading and appending.
+    init(path: String) throws(JournalError) {
+        self.path = path
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK: throw .cannotOpen(path, "it is a symbolic link; give the path of the file itself")
+            case S_IFDIR: throw .cannotOpen(path, "it is a directory")
+            case S_IFREG: break
+            default: throw .cannotOpen(path, "it is not a regular file")
+            }
+        }
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .cannotOpen(path, Self.lastError()) }
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+
+    func readAll() throws(JournalError) -> [UInt8] {
+        var contents: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw .cannotOpen(path, Self.lastError()) }
+            if count == 0 { return contents }
+            contents += buffer[0..<count]
+        }
+    }
+
+    /// Appends `line` and flushes it to disk; on failure cuts the file back to where it was.
+    func append(_ line: [UInt8]) throws(JournalError) {
+        let before = lseek(descriptor, 0, SEEK_END)
+        var offset = 0
+        while offset < line.count {
+            let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, line.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { try failAppend(cuttingBackTo: before) }
+            offset += written
+        }
+        guard fdatasync(descriptor) == 0 else { try failAppend(cuttingBackTo: before) }
+    }
+
+    private func failAppend(cuttingBackTo length: off_t) throws(JournalError) -> Never {
+        let reason = Self.lastError()
+        if length >= 0 { _ = ftruncate(descriptor, length) }
+        throw .writeFailed(path, reason)
+    }
+
+    /// Cuts the file to `length` bytes (a torn last line).
+    func truncate(to length: Int) throws(JournalError) {
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw .writeFailed(path, Self.lastError()) }
+    }
+
+    /// Makes a new file's directory entry durable too.
+    func syncParentFolder() {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let folderDescriptor = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            _ = Glibc.close(folderDescriptor)
+        }
+    }
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,27 @@
+/// Every tuning constant of the distributed job, with its trade-off. (The engine's are in `PrimeSieve.Tuning`.)
+enum JobTuning {
+    /// Static schedule, pieces per thread of a rank with several threads. The last pieces of a rank end at
+    /// different times and leave threads idle for up to a piece, so more pieces even out the tail (~6 % of
+    /// the time with 4 per thread, ~1.5 % with 16); each piece's set-up bounds it from above
+    /// (``minimumPieceToSetUpRatio``). A rank with one thread takes its whole share as one piece.
+    static let staticPiecesPerThread = 16
+    /// Dynamic schedule, pieces per thread of the whole job: enough for fast ranks to take more than slow
+    /// ones, few enough that rank 0's dealing and each piece's set-up stay small.
+    static let dealtPiecesPerThread = 8
+    /// A piece is worth cutting off only if it is at least this many times `sqrt(hi)` long: every piece
+    /// generates the sieving primes up to `sqrt(hi)` again.
+    static let minimumPieceToSetUpRatio: UInt128 = 64
+    /// ... and at least this long, whatever its sieving primes.
+    static let minimumPieceWidth: UInt128 = 1 << 20
+
+    /// Seconds between the static schedule's progress ticks on the MPI thread (it does nothing else).
+    static let staticPollSeconds = 0.1
+    /// Seconds between the dynamic schedule's polls: a rank asking for a piece waits up to this long.
+    static let dealingPollSeconds = 0.001
+    /// Microseconds a worker sleeps when its queue is empty but more pieces may come.
+    static let emptyQueueSleepMicroseconds: UInt32 = 200
+    /// Microseconds rank 0's MPI thread sleeps between polls once its own workers are done.
+    static let idleDealerSleepMicroseconds: UInt32 = 500
+    /// Seconds between a rank's progress messages to rank 0 (the display's own interval is the user's).
+    static let progressSendSeconds = 0.5
+}

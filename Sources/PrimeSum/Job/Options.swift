@@ -1,0 +1,57 @@
+import MPI
+
+import PrimeSieve
+
+extension DistributedPrimeSum {
+    /// How the job runs, beyond what it computes.
+    public struct Options: Sendable {
+        /// Threads per rank.
+        public var threads: Int
+        /// The engine's tuning.
+        public var sieve: SieveConfiguration
+        /// Seconds between progress displays on rank 0's standard error; nil for none.
+        public var progressInterval: Double?
+        /// How the work is spread over the ranks.
+        public var schedule: Schedule
+        /// The checkpoint journal's path, if the job keeps one: it then runs the dynamic schedule, whose
+        /// pieces are the journal's records, and stops resumably on SIGTERM, SIGINT or SIGUSR1.
+        public var checkpoint: String?
+
+        public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil,
+                    schedule: Schedule = .static, checkpoint: String? = nil) {
+            self.threads = threads
+            self.sieve = sieve
+            self.progressInterval = progressInterval
+            self.schedule = schedule
+            self.checkpoint = checkpoint
+        }
+
+        var usesDynamicSchedule: Bool { schedule == .dynamic || checkpoint != nil }
+    }
+
+    /// How the work is spread over the ranks.
+    public enum Schedule: String, Sendable, CaseIterable {
+        /// Rank 0 scatters each rank a run of pieces of equal estimated cost.
+        case `static`
+        /// Rank 0 deals pieces of equal estimated cost on demand to whichever rank is free.
+        case dynamic
+    }
+}
+
+/// What a rank does instead of computing: rank 0 prints `message` (help, or a usage error's sentence), and
+/// every rank exits with `status`.
+public struct EarlyExit: Error, Sendable {
+    public var message: String
+    public var toStandardError: Bool
+    public var status: Int32
+
+    public init(message: String, toStandardError: Bool, status: Int32) {
+        self.message = message
+        self.toStandardError = toStandardError
+        self.status = status
+    }
+
+    func print() {
+        if toStandardError { writeToStandardError(message) } else { writeToStandardOutput(message) }
+    }
+}

@@ -1,0 +1,60 @@
+import MPI
+
+/// A kind of work the job can spread over ranks and threads without knowing what it computes.
+///
+/// The work is a range of integers in the kind's own coordinates (``domain``: for the sieve, the request's
+/// span). The plan cuts it into pieces of equal estimated cost; a worker computes a piece into a ``Record``
+/// (what the journal keeps and what a rank sends rank 0 for it); records fold into a rank's ``Partial``,
+/// and ``reduce(_:at:)`` combines the ranks' partials at rank 0. A second method plugs in as a new conforming
+/// type: its pieces, its record, and its combine rule (which may be any collective, an exclusive scan before
+/// the reduce for instance), with the plan, the pool, the dealer, the journal and the progress unchanged.
+protocol WorkKind: Sendable {
+    associatedtype Record: PieceRecord
+    associatedtype Partial: Sendable
+
+    /// The whole work, in the kind's coordinates.
+    var domain: Query { get }
+    /// Cuts `part` into `parts` consecutive ranges of about equal estimated cost: `parts + 1` ascending borders
+    /// from `part.lo` to `part.hi` (borders repeat where `part` has fewer integers than `parts`).
+    func equalCostBorders(of part: Query, parts: Int) -> [UInt128]
+    /// How many pieces `part` is worth cutting into, from 1 to `maximum`: each piece has a set-up cost.
+    func worthwhilePieceCount(of part: Query, maximum: Int) -> Int
+
+    /// Computes one non-empty piece. `progress` is called from time to time with the units just finished.
+    func compute(_ piece: Query, progress: @escaping @Sendable (UInt64) -> Void) -> Record
+    /// Whether `record`, read from a journal or received from a rank, is one this work could have produced.
+    func accepts(_ record: Record) -> Bool
+
+    /// The partial result of no pieces.
+    var emptyPartial: Partial { get }
+    /// What one finished piece adds.
+    func partial(of record: Record) -> Partial
+    /// `partial` and `other` (of disjoint pieces) together.
+    func combine(_ partial: inout Partial, with other: Partial)
+    /// The ranks' partials combined at rank 0: a collective call of every rank; nil away from rank 0.
+    func reduce(_ partial: Partial, at root: Root) throws -> Partial?
+    /// What a partial result tells of the request's queries: each one's tally over the pieces, and theirs.
+    func tallies(of partial: Partial) -> QueryTallies
+}
+
+extension WorkKind {
+    /// The partial result of `records`.
+    func partial(of records: [Record]) -> Partial {
+        records.reduce(into: emptyPartial) { combine(&$0, with: partial(of: $1)) }
+    }
+}
+
+/// A finished piece: its range and what it found. Written to the journal as a line of words, and sent to
+/// rank 0 as 128-bit words.
+protocol PieceRecord: Sendable, Equatable {
+    /// The piece of the kind's domain the record covers.
+    var piece: Query { get }
+
+    /// The record as 128-bit words, for the message to rank 0.
+    var words: [UInt128] { get }
+    init?(words: [UInt128])
+
+    /// The record's journal line (without its checksum): a keyword, then fields separated by spaces.
+    var journalLine: String { get }
+    init?(journalLine words: [Substring])
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import PrimeSum
+import PrimeSumCommandLine
+
+/// A command line that parsed into a request.
+struct ParsedCommand {
+    var command: PrimeSumCommand
+    /// The request, built once from the command's words.
+    var request: Request
+
+    var options: DistributedPrimeSum.Options { command.options }
+    func render(_ outcome: JobOutcome) -> String { command.render(outcome) }
+}
+
+extension PrimeSumCommand {
+    /// Parses the command line without printing or exiting: help and usage errors come back as an
+    /// ``EarlyExit`` for rank 0 to print.
+    static func parse(_ arguments: [String]) -> Result<ParsedCommand, EarlyExit> {
+        if let negative = arguments.first(where: { $0.count > 1 && $0.first == "-" && $0.dropFirst().first!.isNumber }) {
+            return .failure(usageError("'\(negative)' is negative; only numbers from 0 to 2^64 are accepted"))
+        }
+        do {
+            guard let command = try parseAsRoot(arguments) as? PrimeSumCommand else {
+                return .failure(EarlyExit(message: helpMessage() + "\n", toStandardError: false, status: 0))
+            }
+            return .success(ParsedCommand(command: command, request: try Request(numbers: command.numbers, batch: command.batch)))
+        } catch let error as UsageError {
+            return .failure(usageError(error.message))
+        } catch {
+            return .failure(earlyExit(for: error))
+        }
+    }
+
+    /// ArgumentParser's own verdicts: `--help`, or its first line of complaint as one sentence.
+    private static func earlyExit(for error: any Error) -> EarlyExit {
+        if exitCode(for: error).rawValue == 0 {  // --help
+            return EarlyExit(message: fullMessage(for: error) + "\n", toStandardError: false, status: 0)
+        }
+        var message = String(message(for: error).split(separator: "\n").first ?? "")
+        if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        while message.last == "." { message.removeLast() }
+        return usageError("\(message); see 'prime-sum --help'")
+    }
+
+    private static func usageError(_ sentence: String) -> EarlyExit {
+        EarlyExit(message: "prime-sum: \(sentence)\n", toStandardError: true, status: ExitStatus.usage)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import PrimeSieve
+import PrimeSum
+import PrimeSumCommandLine
+import Testing
+
+/// The tool's output: JSON escaping and schema, human lines, the report table.
+struct OutputTests {
+    static let outcome = JobOutcome(
+        request: .batch(from: 10, to: 30, step: 10),
+        answers: [Answer(query: Query(lo: 0, hi: 10), tally: PrimeTally(count: 4, sum: 17)),
+                  Answer(query: Query(lo: 0, hi: 20), tally: PrimeTally(count: 8, sum: 77))],
+        ranks: 2, threads: 3, wallSeconds: 0.25,
+        perRank: [RankFigures(rank: 0, host: "a\"b\\c\n\u{1}é", range: Query(lo: 0, hi: 12), primes: 5, seconds: 0.1),
+                  RankFigures(rank: 1, host: "h", range: Query(lo: 12, hi: 20), primes: 3, seconds: 0.3)])
+
+    @Test("JSON strings escape quotes, backslashes and control characters")
+    func escaping() throws {
+        #expect(JSON.quoted("a\"b\\c\n\t\r\u{1}é") == #""a\"b\\c\n\t\r\u0001é""#)
+        for text in ["", "plain", "\u{0}\u{1F}", "\"\\", "日本"] {
+            let decoded = try JSONSerialization.jsonObject(with: Data(JSON.quoted(text).utf8), options: .fragmentsAllowed)
+            #expect(decoded as? String == text)
+        }
+    }
+
+    @Test("the JSON document has the README's schema, big integers as decimal strings")
+    func schema() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(Output.json(Self.outcome).utf8)) as? [String: Any])
+        #expect(Set(document.keys) == ["request", "results", "ranks", "threads", "wallSeconds", "imbalance", "perRank"])
+        #expect(document["request"] as? [String: String] == ["kind": "batch", "from": "10", "to": "30", "step": "10"])
+        let results = try #require(document["results"] as? [[String: String]])
+        #expect(results == [["lo": "0", "hi": "10", "count": "4", "sum": "17"], ["lo": "0", "hi": "20", "count": "8", "sum": "77"]])
+        let perRank = try #require(document["perRank"] as? [[String: Any]])
+        #expect(perRank.first?["host"] as? String == "a\"b\\c\n\u{1}é")
+        #expect(document["ranks"] as? Int == 2 && document["threads"] as? Int == 3)
+        #expect(abs((document["imbalance"] as? Double ?? 0) - 1.5) < 1e-12)
+    }
+
+    @Test("human lines and the report")
+    func humanAndReport() {
+        #expect(Output.humanReadable(Self.outcome) == "sum of primes below 10: 17 (4 primes)\nsum of primes below 20: 77 (8 primes)\n")
+        let report = Output.report(Self.outcome)
+        #expect(report.contains("load imbalance (slowest / mean): 1.50; 2 ranks × 3 threads, 0.250 s"))
+        #expect(report.split(separator: "\n").count == 5)  // header, rank 0 (its host holds a line break), rank 1, summary
+    }
+}

@@ -1,0 +1,84 @@
+@testable import PrimeSum
+import PrimeSieve
+import PrimeSumCommandLine
+import Testing
+import TestSupport
+
+/// The one cut: static runs and dealt pieces tile what they must, for every request form including empty
+/// ones, and the simulated job gives the naive answers under both schedules.
+struct PlanTests {
+    static let kinds: [SieveWork] = ([
+        .range(0, 0), .range(5, 5), .below(0), .below(1), .below(2), .range(7, 9), .below(1000), .range(10, 1 << 24),
+        .batch(from: 0, to: 1, step: 1), .batch(from: 5, to: 6, step: 100), .range(UInt128(1) << 64 - 1000, 1 << 64),
+    ] as [Request]).map { SieveWork(request: $0, engine: PrimeSieve()) }
+
+    @Test("static runs: one per rank, equally long, contiguous, covering the domain")
+    func staticRuns() {
+        for kind in Self.kinds {
+            for ranks in 1...9 {
+                for threads in 1...5 {
+                    let runs = Plan.runs(of: kind, ranks: ranks, threads: threads)
+                    #expect(runs.count == ranks && Set(runs.map(\.count)).count == 1)
+                    let pieces = runs.flatMap { $0 }
+                    #expect(pieces.first?.lo == kind.domain.lo && pieces.last?.hi == kind.domain.hi)
+                    #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.hi == $1.lo && $0.lo <= $0.hi })
+                }
+            }
+        }
+    }
+
+    @Test("dealt pieces: none empty, in order, tiling exactly the gaps left")
+    func dealtPieces() {
+        for kind in Self.kinds {
+            let d = kind.domain
+            let thirds = d.lo + d.width / 3, twoThirds = d.lo + 2 * d.width / 3
+            for remaining in [[d], [Query(lo: d.lo, hi: thirds), Query(lo: twoThirds, hi: d.hi)], []] {
+                for threadsInJob in [1, 2, 7, 64] {
+                    let pieces = Plan.dealt(of: kind, remaining: remaining, threadsInJob: threadsInJob)
+                    #expect(pieces.allSatisfy { !$0.isEmpty })
+                    #expect(pieces.reduce(0) { $0 + $1.width } == remaining.reduce(0) { $0 + $1.width })
+                    for gap in remaining where !gap.isEmpty {
+                        let inside = pieces.filter { $0.lo >= gap.lo && $0.hi <= gap.hi }
+                        #expect(inside.first?.lo == gap.lo && inside.last?.hi == gap.hi)
+                        #expect(zip(inside, inside.dropFirst()).allSatisfy { $0.hi == $1.lo })
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("the simulated job under both schedules, empty requests included, against the naive sieve")
+    func simulatedSchedules() throws {
+        let prefix = Oracle.naivePrefixTallies(upTo: 3000)
+        var generator = SystemRandomNumberGenerator()
+        var requests: [Request] = [.range(0, 0), .range(5, 5), .below(0), .below(2), try Request(numbers: [], batch: "0:1:1"),
+                                   try Request(numbers: [], batch: "0:3000:13")]
+        for _ in 0..<30 {
+            let lo = UInt128.random(in: 0..<3000, using: &generator)
+            requests.append(.range(lo, UInt128.random(in: lo..<3000, using: &generator)))
+        }
+        for request in requests {
+            let expected = request.queries.map { Oracle.tally(from: Int($0.lo), to: Int($0.hi), prefix: prefix) }
+            for schedule in DistributedPrimeSum.Schedule.allCases {
+                for (ranks, threads) in [(1, 1), (2, 3), (5, 2), (8, 1)] {
+                    let options = DistributedPrimeSum.Options(threads: threads, schedule: schedule)
+                    #expect(DistributedPrimeSum.simulate(request, ranks: ranks, options: options) == expected,
+                            "\(request), \(schedule), \(ranks) × \(threads)")
+                }
+            }
+        }
+    }
+
+    @Test("a request's span is the hull of its queries, computed without listing them")
+    func spanIsTheHullOfTheQueries() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let from = UInt128.random(in: 0...1000, using: &generator)
+            let to = UInt128.random(in: (from + 1)...2000, using: &generator)
+            let request = Request.batch(from: from, to: to, step: UInt128.random(in: 1...300, using: &generator))
+            let queries = request.queries
+            #expect(request.span == Query(lo: queries.map(\.lo).min()!, hi: queries.map(\.hi).max()!), "\(request)")
+        }
+        #expect(Request.range(3, 9).span == Query(lo: 3, hi: 9) && Request.below(7).span == Query(lo: 0, hi: 7))
+    }
+}

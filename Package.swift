@@ -31,15 +31,16 @@ let package = Package(
             providers: [.apt([mpich ? "libmpich-dev" : "libopenmpi-dev"])]
         ),
         // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
-        .target(name: "MPI", dependencies: ["CMPI"]),
+        .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"]),
         // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
-        .target(name: "PrimeSieve", dependencies: ["CVectorKernels"]),
+        .target(name: "PrimeSieve", dependencies: ["CVectorKernels"], exclude: ["README.md"]),
         // The engine's AVX-512 kernels in C, chosen at run time (Swift has no per-function CPU targets).
         .target(name: "CVectorKernels"),
         // The distributed job: decide, plan, deal, compute, journal, reduce, gather. Owns every MPI call.
         // Compiled for testing in release builds too, so that its unit tests reach its internal pieces (the
         // job is coordination, not a hot loop: the flag costs it nothing measurable).
-        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"], swiftSettings: [.unsafeFlags(["-enable-testing"])]),
+        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"], exclude: ["README.md"],
+                swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         // The tool's words, apart so that tests and the fuzzer reach them: number syntax, requests, usage
         // errors, human and JSON output.
         .target(name: "PrimeSumCommandLine", dependencies: ["PrimeSum"]),

@@ -26,9 +26,7 @@ public final class Communicator: @unchecked Sendable {
 
     deinit {
         if owned && !Environment.isFinalized {
-            var freed = cmpi_comm_null()
-            freed = handle
-            MPI_Comm_free(&freed)
+            freeCommunicator(handle)
         }
     }
 

@@ -66,22 +66,14 @@ enum DerivedTypes {
     }
 
     static func free() {
-        for structure in structures {
-            var type = cmpi_datatype_null()
-            type = structure
-            MPI_Type_free(&type)
-        }
+        for structure in structures { freeDatatype(structure) }
         structures = []
         if let sum = uint128Sum {
-            var op = cmpi_op_null()
-            op = sum
-            MPI_Op_free(&op)
+            freeOperation(sum)
             uint128Sum = nil
         }
         if let pair = uint128 {
-            var type = cmpi_datatype_null()
-            type = pair
-            MPI_Type_free(&type)
+            freeDatatype(pair)
             uint128 = nil
         }
     }

@@ -1,3 +1,5 @@
+import CMPI
+
 /// MPI handles are pointers in Open MPI (out-parameters import as optionals) and `Int32`s in MPICH. The
 /// wrapper declares every out-parameter from a shim null handle (`var type = cmpi_datatype_null()`), whose
 /// type is right for either, and reads it back through ``unwrapped(_:)``, so the same source builds against
@@ -8,3 +10,25 @@ func unwrapped<Handle>(_ handle: Handle?) -> Handle { handle! }
 /// The MPICH case of ``unwrapped(_:)``: integer handles are never optional.
 @inlinable
 func unwrapped<Handle>(_ handle: Handle) -> Handle { handle }
+
+/// Frees a datatype the wrapper created (`MPI_Type_free`). The C call takes the handle by reference, whose
+/// type differs between the MPIs; starting from the shim's null handle gives it the right one.
+func freeDatatype(_ handle: MPI_Datatype) {
+    var freed = cmpi_datatype_null()
+    freed = handle
+    MPI_Type_free(&freed)
+}
+
+/// Frees an operation the wrapper created (`MPI_Op_free`); see ``freeDatatype(_:)``.
+func freeOperation(_ handle: MPI_Op) {
+    var freed = cmpi_op_null()
+    freed = handle
+    MPI_Op_free(&freed)
+}
+
+/// Frees a communicator the wrapper created (`MPI_Comm_free`); see ``freeDatatype(_:)``.
+func freeCommunicator(_ handle: MPI_Comm) {
+    var freed = cmpi_comm_null()
+    freed = handle
+    MPI_Comm_free(&freed)
+}

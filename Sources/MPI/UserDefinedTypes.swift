@@ -90,9 +90,7 @@ final class UserOperation: @unchecked Sendable {
 
     deinit {
         if Environment.isInitialized && !Environment.isFinalized {
-            var freed = cmpi_op_null()
-            freed = handle
-            MPI_Op_free(&freed)
+            freeOperation(handle)
         }
         UserOperations.bodies[slot] = nil
     }

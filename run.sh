@@ -27,11 +27,11 @@
 #
 # Under Slurm (sbatch run.sh [OPTIONS] -- ARGS, or inside salloc) it launches on the allocated tasks, with
 # srun --mpi=pmix where the site has it, else mpirun; the #SBATCH lines above are defaults to override.
-# SIGTERM, SIGINT and SIGUSR1 (Slurm's warning before the time limit) are passed to the ranks as SIGUSR1:
+# SIGTERM, SIGINT, SIGHUP and SIGUSR1 (Slurm's warning before the time limit) reach the ranks as SIGUSR1:
 # a job with --checkpoint FILE saves its finished chunks and exits 75; run the same command to resume.
 #
 # Exit status: prime-sum's own (0 success, 64 usage error, 65 checkpoint refused, 70 internal error,
-# 73 checkpoint path unusable, 74 write failed, 75 interrupted and resumable, 76 MPI failure),
+# 71 system error, 73 checkpoint path unusable, 74 write failed, 75 interrupted and resumable, 76 MPI failure),
 # 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed,
 # another non-zero status when a rank or host dies (mpirun's own: 137 for a killed rank, 205 for a lost host).
 set -euo pipefail
@@ -52,8 +52,10 @@ readonly build_dir="$project_dir/.build/release"
 source "$project_dir/Scripts/mpirun-flags.sh"
 readonly binary="$build_dir/prime-sum"
 readonly tutorial_batch=(--batch 1e6:2e6:5e4)
+readonly max_ranks=1000000 max_time_limit=31536000  # a million ranks; a year
+readonly max_argument_length=4096
 
-readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config)
+readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config perl)
 # The tests also build hosts in network namespaces (iproute2) and a throwaway Slurm.
 # And the wrapper's tests run against MPICH too (libmpich-dev), built in a folder of its own.
 readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin iproute2
@@ -175,9 +177,11 @@ route_to_first_host() {
   return 0
 }
 
-# Runs the job in the background so that this shell can pass SIGTERM, SIGINT and SIGUSR1 on to the ranks as
-# SIGUSR1 (mpirun and srun forward it; SIGTERM to mpirun would kill the ranks a second later). The time limit
-# sends SIGUSR1 too, then SIGKILL 10 seconds later.
+# Runs the job in the background so that this shell can pass SIGTERM, SIGINT, SIGHUP and SIGUSR1 on to the
+# ranks as SIGUSR1 (mpirun and srun forward it; SIGTERM to mpirun would kill the ranks a second later). The
+# time limit sends SIGUSR1 too, then SIGKILL 10 seconds later. The job does not outlive this shell: if it
+# dies (SIGKILL, say), the kernel sends `timeout` SIGUSR1 (PR_SET_PDEATHSIG, set by perl before it becomes
+# timeout), which passes it on the same way.
 run_job() {
   local time_limit=$1
   shift
@@ -185,7 +189,8 @@ run_job() {
     say "received $early_signal before the job started; nothing was computed: run the same command again"
     return 75
   fi
-  timeout -s USR1 -k 10 "$time_limit" "$@" &
+  perl -e 'use POSIX (); eval { require "syscall.ph"; syscall(&SYS_prctl, 1, POSIX::SIGUSR1()) };
+            exec { $ARGV[0] } @ARGV or die "exec: $!"' timeout -s USR1 -k 10 "$time_limit" "$@" &
   local child=$! status=0
   # shellcheck disable=SC2317  # called by the traps
   forward() {
@@ -195,6 +200,7 @@ run_job() {
   trap 'forward SIGTERM' TERM
   trap 'forward SIGINT' INT
   trap 'forward SIGUSR1' USR1
+  trap 'forward SIGHUP' HUP
   # A signal that came between the check above and these traps.
   [[ -n $early_signal ]] && forward "$early_signal"
   while true; do
@@ -202,7 +208,7 @@ run_job() {
     wait "$child" || status=$?
     kill -0 "$child" 2>/dev/null || break
   done
-  trap - TERM INT USR1
+  trap - TERM INT USR1 HUP
   return "$status"
 }
 
@@ -240,6 +246,25 @@ run_bench() {
     "$build_dir/mpi-overhead-bench" --output "$project_dir/bench-results/overhead.md"
 }
 
+# Whether $1 is a decimal integer from $2 to $3, checked as a string first: bash arithmetic wraps at 2^63.
+integer_in_range() {
+  local text=$1 low=$2 high=$3
+  [[ $text =~ ^[0-9]+$ ]] || return 1
+  text=$(printf '%s' "$text" | sed 's/^0*//')
+  text=${text:-0}
+  ((${#text} <= ${#high})) && ((10#$text >= low && 10#$text <= high))
+}
+
+# Copies the job's answer ($1) to standard output: a reader that went away (| head) ends run.sh quietly with
+# 141, as it would any command-line tool; a failed write (a full disk, a closed stream) is status 74.
+deliver_output() {
+  local status=0
+  cat "$1" 2>/dev/null || status=$?
+  ((status == 0 || status == 141)) && return "$status"
+  say "cannot write the answer to standard output"
+  return 74
+}
+
 main() {
   if [[ ${1-} == bench ]]; then
     shift
@@ -252,14 +277,17 @@ main() {
     return
   fi
 
+  # A signal before the job starts is noted (run_job then stops at once), not lost.
+  trap 'early_signal=SIGTERM' TERM
+  trap 'early_signal=SIGINT' INT
+  trap 'early_signal=SIGHUP' HUP
   local ranks="" hostfile="" oversubscribe=no pml=$default_pml time_limit=86400 build=yes net= net_timeout=
   local args=()
   while (($#)); do
     case $1 in
       -n | --ranks)
         (($# >= 2)) || usage_error "$1 needs a number of ranks"
-        [[ $2 =~ ^[0-9]+$ ]] || usage_error "the number of ranks must be a positive integer, not '$2'"
-        ((10#$2 >= 1)) || usage_error "the number of ranks must be at least 1, not '$2'"
+        integer_in_range "$2" 1 "$max_ranks" || usage_error "the number of ranks must be a positive integer, at least 1 and at most $max_ranks, not '$2'"
         ranks=$((10#$2)); shift 2 ;;
       --hostfile)
         (($# >= 2)) || usage_error "--hostfile needs a file"
@@ -276,12 +304,13 @@ main() {
         net=$2; shift 2 ;;
       --net-timeout)
         (($# >= 2)) || usage_error "--net-timeout needs a number of seconds"
-        [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 2 && 10#$2 <= 86400)) ||
+        integer_in_range "$2" 2 86400 ||
           usage_error "the network timeout must be a number of seconds from 2 to 86400, not '$2'"
         net_timeout=$((10#$2)); shift 2 ;;
       --time-limit)
         (($# >= 2)) || usage_error "--time-limit needs a number of seconds"
-        [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= 1)) || usage_error "the time limit must be a positive number of seconds, not '$2'"
+        integer_in_range "$2" 1 "$max_time_limit" ||
+          usage_error "the time limit must be a number of seconds from 1 to $max_time_limit, not '$2'"
         time_limit=$((10#$2)); shift 2 ;;
       --no-build) build=no; shift ;;
       -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
@@ -290,6 +319,11 @@ main() {
     esac
   done
   ((${#args[@]})) || args=("${tutorial_batch[@]}")
+  local arg
+  for arg in "${args[@]}"; do
+    ((${#arg} <= max_argument_length)) ||
+      usage_error "an argument of ${#arg} characters is too long for prime-sum (at most $max_argument_length)"
+  done
   [[ -z $ranks && -z $hostfile && -z ${SLURM_JOB_ID-} ]] && ranks=$(nproc)
 
   ensure_packages "${runtime_packages[@]}"
@@ -303,9 +337,15 @@ main() {
   set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net" "$net_timeout"
   # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal.
   [[ -t 2 ]] && export PRIMESUM_STDERR_IS_TERMINAL=1
+  { : >&1; } 2>/dev/null || { say "standard output is closed: nothing would reach you; nothing was computed"; exit 74; }
   local status=0
-  run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" || status=$?
+  answer_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-answer.XXXXXX")
+  trap 'rm -f "${answer_file-}"' EXIT
+  run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" >"$answer_file" || status=$?
   ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"
+  local delivered=0
+  deliver_output "$answer_file" || delivered=$?
+  ((status == 0)) && status=$delivered
   return "$status"
 }
 

@@ -10,9 +10,9 @@
 /// no heap fragmentation (thousands of growing arrays tripled the bucket sieve's peak memory).
 ///
 /// The block size is a generic value, `blockBytes` (a power of two from 16 to ``largestBlockBytes``), fixed
-/// at compile time so that "is this block full?" is a test against a constant. (It was a type conforming to a
-/// protocol; making the pool's class metadata then took a run-time conformance lookup, which scans every
-/// loaded library's conformance records — Foundation's included — and paged in a megabyte of them.)
+/// at compile time so that "is this block full?" is a test against a constant, and so that making the pool's
+/// class metadata needs no run-time conformance lookup (which would page in every loaded library's
+/// conformance records, a megabyte).
 final class BlockPool<let blockBytes: Int> {
     typealias Entry = UInt64
 

@@ -11,11 +11,11 @@ public enum NumberSyntax {
     public static func parse(_ text: String) throws(UsageError) -> UInt128 {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw UsageError("an empty string is not a number") }
-        if trimmed.first == "-" {
-            throw UsageError("'\(text)' is negative; only numbers from 0 to 2^64 are accepted")
+        if trimmed.first == "-", trimmed.dropFirst().first?.isASCIIDigit == true {
+            throw UsageError("'\(UsageError.shown(text))' is negative; only numbers from 0 to 2^64 are accepted")
         }
         if trimmed.contains(".") || trimmed.contains(",") {
-            throw UsageError("'\(text)' is not an integer; write whole numbers such as 1500 or 15e2")
+            throw UsageError("'\(UsageError.shown(text))' is not an integer; write whole numbers such as 1500 or 15e2")
         }
         var total: SignedMagnitude = 0
         var sign: SignedMagnitude = 1
@@ -23,9 +23,9 @@ public enum NumberSyntax {
         var index = trimmed.startIndex
         func addTerm(_ term: Substring) throws(UsageError) {
             guard let value = parseTerm(term) else {
-                throw UsageError("'\(text)' is not a number; write an integer such as 1000000, 1_000_000, 1e9, 10^12 or 2^64-1")
+                throw UsageError("'\(UsageError.shown(text))' is not a number; write an integer such as 1000000, 1_000_000, 1e9, 10^12 or 2^64-1")
             }
-            guard value.magnitude != .max else { throw UsageError("'\(text)' is above 2^64") }
+            guard value.magnitude != .max else { throw UsageError("'\(UsageError.shown(text))' is above 2^64") }
             total = total + value * sign
         }
         while index < trimmed.endIndex {
@@ -41,8 +41,8 @@ public enum NumberSyntax {
             index = trimmed.index(after: index)
         }
         try addTerm(trimmed[termStart..<trimmed.endIndex])
-        if total.isNegative { throw UsageError("'\(text)' is negative; only numbers from 0 to 2^64 are accepted") }
-        guard let value = total.uint128, value <= maximum else { throw UsageError("'\(text)' is above 2^64") }
+        if total.isNegative { throw UsageError("'\(UsageError.shown(text))' is negative; only numbers from 0 to 2^64 are accepted") }
+        guard let value = total.uint128, value <= maximum else { throw UsageError("'\(UsageError.shown(text))' is above 2^64") }
         return value
     }
 

@@ -7,16 +7,16 @@ extension Request {
         case (0, let batch?):
             let parts = batch.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 3 else {
-                throw UsageError("--batch takes FROM:TO:STEP, for example 1e6:2e6:5e4, not '\(batch)'")
+                throw UsageError("--batch takes FROM:TO:STEP, for example 1e6:2e6:5e4, not '\(UsageError.shown(batch))'")
             }
             let from = try NumberSyntax.parse(String(parts[0]))
             let to = try NumberSyntax.parse(String(parts[1]))
             let step = try NumberSyntax.parse(String(parts[2]))
-            guard step > 0 else { throw UsageError("the batch step must be positive, not '\(parts[2])'") }
-            guard from < to else { throw UsageError("the batch \(batch) is empty: FROM must be below TO") }
+            guard step > 0 else { throw UsageError("the batch step must be positive, not '\(UsageError.shown(parts[2]))'") }
+            guard from < to else { throw UsageError("the batch \(UsageError.shown(batch)) is empty: FROM must be below TO") }
             let count = (to - from + step - 1) / step
             guard count <= Request.maximumBatchCount else {
-                throw UsageError("the batch \(batch) has \(count) bounds; at most \(Request.maximumBatchCount) are allowed")
+                throw UsageError("the batch \(UsageError.shown(batch)) has \(count) bounds; at most \(Request.maximumBatchCount) are allowed")
             }
             self = .batch(from: from, to: to, step: step)
         case (1, nil):
@@ -24,7 +24,7 @@ extension Request {
         case (2, nil):
             let lo = try NumberSyntax.parse(numbers[0])
             let hi = try NumberSyntax.parse(numbers[1])
-            guard lo <= hi else { throw UsageError("the range [\(numbers[0]), \(numbers[1])) is reversed: B must not be below A") }
+            guard lo <= hi else { throw UsageError("the range [\(UsageError.shown(numbers[0])), \(UsageError.shown(numbers[1]))) is reversed: B must not be below A") }
             self = .range(lo, hi)
         case (0, nil):
             throw UsageError("no request given: pass N, or A B, or --batch FROM:TO:STEP")

@@ -23,14 +23,15 @@ struct PrimeSumCommand: ParsableCommand {
                                  valueName: "numbers"))
     var numbers: [String] = []
 
-    @Option(help: ArgumentHelp("The sum of the primes below each bound of FROM..<TO by STEP (Python range).",
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The sum of the primes below each bound of FROM..<TO by STEP (Python range).",
                                valueName: "FROM:TO:STEP"))
     var batch: String?
 
-    @Option(help: "Threads per rank.")
+    @Option(parsing: .unconditional, help: "Threads per rank.")
     var threads: Int = 1
 
-    @Option(name: .customLong("segment-kib"),
+    @Option(name: .customLong("segment-kib"), parsing: .unconditional,
             help: ArgumentHelp("Largest sieve segment in KiB, a power of two up to 8192 (default: sized to this "
                                + "machine's caches; ranges below ~10^11 use less)."))
     var segmentKiB: Int?
@@ -44,14 +45,18 @@ struct PrimeSumCommand: ParsableCommand {
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Seconds between progress reports on standard error for runs longer than a second (default: 1 on a terminal, 10 otherwise; 0: none).", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between progress reports on standard error for runs longer than a second (default: 1 on a terminal, 10 otherwise; 0: none).", valueName: "seconds"))
     var progress: Double?
 
-    @Option(help: ArgumentHelp("Save each finished chunk in FILE, and skip the chunks FILE already holds: an interrupted job resumes where it stopped. Implies --schedule dynamic.", valueName: "file"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Save each finished chunk in FILE, and skip the chunks FILE already holds: an interrupted job resumes where it stopped. Implies --schedule dynamic.", valueName: "file"))
     var checkpoint: String?
 
     @Flag(help: "After the answers, print each rank's host, range, primes and seconds, and the load imbalance.")
     var report = false
+
+    @Option(name: .customLong("silence-limit"), parsing: .unconditional,
+            help: ArgumentHelp("End the job (status 75) when a rank has not reported for this many seconds: stopped, frozen or unreachable (default 300).", valueName: "seconds"))
+    var silenceLimit: Double = DistributedPrimeSum.Options.defaultSilenceLimit
 
     /// The largest `--threads` accepted.
     static let maximumThreads = 1024
@@ -64,6 +69,9 @@ struct PrimeSumCommand: ParsableCommand {
             throw ValidationError("--progress must be a number of seconds from 0 to 86400, not \(progress)")
         }
         if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file name") }
+        guard silenceLimit >= 1 && silenceLimit <= 86400 else {
+            throw ValidationError("--silence-limit must be a number of seconds from 1 to 86400, not \(silenceLimit)")
+        }
         if let segmentKiB, !(1...8192).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
             throw ValidationError("--segment-kib must be a power of two from 1 to 8192, not \(segmentKiB)")
         }
@@ -72,7 +80,7 @@ struct PrimeSumCommand: ParsableCommand {
     /// How the job is to run.
     var options: DistributedPrimeSum.Options {
         var options = DistributedPrimeSum.Options(threads: threads, progressInterval: progressInterval,
-                                                  schedule: schedule, checkpoint: checkpoint)
+                                                  schedule: schedule, checkpoint: checkpoint, silenceLimit: silenceLimit)
         if let segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
         return options
     }

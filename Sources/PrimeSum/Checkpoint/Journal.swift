@@ -16,30 +16,20 @@ final class Journal<Record: PieceRecord> {
     init(path: String, description: String, accepts: (Record) -> Bool) throws(JournalError) {
         self.path = path
         file = try JournalFile(path: path)
+        let contents = try file.readAll()
+        let parsed: (records: [Record], validLength: Int)
         do {
-            let contents = try file.readAll()
-            let parsed: (records: [Record], validLength: Int)
-            do {
-                parsed = try JournalFormat.parse(contents, description: description, accepts: accepts)
-            } catch {
-                throw JournalError.refused(path, error.reason)
-            }
-            records = parsed.records
-            if parsed.validLength < contents.count { try file.truncate(to: parsed.validLength) }
-            if parsed.validLength == 0 {
-                try file.append(JournalFormat.line(JournalFormat.header(describing: description)))
-                file.syncParentFolder()
-            }
-        } catch let error as JournalError {
-            file.close()
-            throw error
+            parsed = try JournalFormat.parse(contents, description: description, accepts: accepts)
         } catch {
-            file.close()
-            throw .cannotOpen(path, "\(error)")
+            throw .refused(path, error.reason)
+        }
+        records = parsed.records
+        if parsed.validLength < contents.count { try file.truncate(to: parsed.validLength) }
+        if parsed.validLength == 0 {
+            try file.append(JournalFormat.line(JournalFormat.header(describing: description)))
+            file.syncParentFolder()
         }
     }
-
-    deinit { file.close() }
 
     /// Appends `record` and flushes it to disk. On failure (a full disk, say) the journal is cut back to its
     /// last whole record, so it stays valid for a later run.

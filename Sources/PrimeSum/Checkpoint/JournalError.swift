@@ -8,6 +8,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible, AbortStatus
     case refused(String, String)
     /// A record could not be written; the journal holds every record before it.
     case writeFailed(String, String)
+    /// The journal was deleted, replaced or truncated by something else while the job ran (how).
+    case changedDuringRun(String, String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible, AbortStatus
         case .refused(let path, let reason): "prime-sum: refusing checkpoint '\(path)' (left untouched): \(reason)"
         case .writeFailed(let path, let reason):
             "prime-sum: cannot write checkpoint '\(path)': \(reason); the chunks saved before are kept, run again to resume"
+        case .changedDuringRun(let path, let how):
+            "prime-sum: checkpoint '\(path)' was \(how) during the run; the chunks finished since are not saved in it"
         }
     }
 
@@ -22,7 +26,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible, AbortStatus
         switch self {
         case .cannotOpen: ExitStatus.cannotCreate
         case .refused: ExitStatus.dataError
-        case .writeFailed: ExitStatus.ioError
+        case .writeFailed, .changedDuringRun: ExitStatus.ioError
         }
     }
 }

@@ -2,11 +2,15 @@
 import Glibc
 #endif
 
-/// The journal's file: opened without following links, read whole, appended to line by line with one
-/// `write` and an `fdatasync` each.
-struct JournalFile {
+/// The journal's file: opened without following links and locked for the job's life (`flock`), read whole,
+/// appended to line by line with one `write` and an `fdatasync` each. Before each append it checks that the
+/// path still names this file at the length it left it: a journal deleted, replaced or truncated mid-run is
+/// reported rather than written to in vain.
+final class JournalFile {
     let path: String
     private let descriptor: Int32
+    /// The file's length as this job left it.
+    private var length: off_t = 0
 
     /// Opens (or creates) the regular file at `path` for reading and appending.
     init(path: String) throws(JournalError) {
@@ -22,9 +26,15 @@ struct JournalFile {
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpen(path, Self.lastError()) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = busy ? "another prime-sum job is using it (it is locked)" : Self.lastError()
+            _ = Glibc.close(descriptor)
+            throw .cannotOpen(path, reason)
+        }
     }
 
-    func close() { _ = Glibc.close(descriptor) }
+    deinit { _ = Glibc.close(descriptor) }
 
     func readAll() throws(JournalError) -> [UInt8] {
         var contents: [UInt8] = []
@@ -33,14 +43,18 @@ struct JournalFile {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else { throw .cannotOpen(path, Self.lastError()) }
-            if count == 0 { return contents }
+            if count == 0 {
+                length = off_t(contents.count)
+                return contents
+            }
             contents += buffer[0..<count]
         }
     }
 
     /// Appends `line` and flushes it to disk; on failure cuts the file back to where it was.
     func append(_ line: [UInt8]) throws(JournalError) {
-        let before = lseek(descriptor, 0, SEEK_END)
+        try checkUnchanged()
+        let before = length
         var offset = 0
         while offset < line.count {
             let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, line.count - offset) }
@@ -49,6 +63,17 @@ struct JournalFile {
             offset += written
         }
         guard fdatasync(descriptor) == 0 else { try failAppend(cuttingBackTo: before) }
+        length += off_t(line.count)
+    }
+
+    /// Throws if the path no longer names this file, or the file's length is not what this job left.
+    private func checkUnchanged() throws(JournalError) {
+        var opened = stat(), named = stat()
+        guard fstat(descriptor, &opened) == 0 else { throw .writeFailed(path, Self.lastError()) }
+        let samePath = stat(path, &named) == 0 && named.st_dev == opened.st_dev && named.st_ino == opened.st_ino
+        guard samePath && opened.st_size == length else {
+            throw .changedDuringRun(path, samePath ? "truncated or written to by something else" : "deleted or replaced")
+        }
     }
 
     private func failAppend(cuttingBackTo length: off_t) throws(JournalError) -> Never {
@@ -57,9 +82,10 @@ struct JournalFile {
         throw .writeFailed(path, reason)
     }
 
-    /// Cuts the file to `length` bytes (a torn last line).
-    func truncate(to length: Int) throws(JournalError) {
-        guard ftruncate(descriptor, off_t(length)) == 0 else { throw .writeFailed(path, Self.lastError()) }
+    /// Cuts the file to `newLength` bytes (a torn last line).
+    func truncate(to newLength: Int) throws(JournalError) {
+        guard ftruncate(descriptor, off_t(newLength)) == 0 else { throw .writeFailed(path, Self.lastError()) }
+        length = off_t(newLength)
     }
 
     /// Makes a new file's directory entry durable too.

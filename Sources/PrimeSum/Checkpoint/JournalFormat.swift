@@ -28,9 +28,10 @@ enum JournalFormat {
         return body
     }
 
-    /// The records of a journal's `contents`, and the length of its whole lines: a last line without its
-    /// line break (a torn write) is left out. Throws the reason a journal is refused: not a journal, another
-    /// version or request, a corrupt line, a record `accepts` rejects, or records that overlap.
+    /// The records of a journal's `contents`, and the length of its whole lines: a last record without its
+    /// line break (a torn write) is left out. Throws the reason a journal is refused: not a journal (a file
+    /// with content but no whole header line included: it may be anyone's), another version or request, a
+    /// corrupt line, a record `accepts` rejects, or records that overlap.
     static func parse<Record: PieceRecord>(_ contents: [UInt8], description: String,
                                            accepts: (Record) -> Bool) throws(Refusal) -> (records: [Record], validLength: Int) {
         var records: [Record] = []
@@ -38,6 +39,9 @@ enum JournalFormat {
         while start < contents.count, let newline = contents[start...].firstIndex(of: UInt8(ascii: "\n")) {
             lineNumber += 1
             let line = String(decoding: contents[start..<newline], as: UTF8.self)
+            if lineNumber == 1 && !line.hasPrefix("primesum-journal ") {
+                throw Refusal("it is not a prime-sum checkpoint journal (its first line is foreign or corrupt)")
+            }
             guard let body = checkedBody(line[...]) else {
                 throw Refusal("line \(lineNumber) is corrupt (its checksum does not match)")
             }
@@ -51,6 +55,9 @@ enum JournalFormat {
                 records.append(record)
             }
             start = newline + 1
+        }
+        if lineNumber == 0 && !contents.isEmpty {
+            throw Refusal("it is not a prime-sum checkpoint journal (it has no whole header line)")
         }
         try checkNoOverlap(records.map(\.piece))
         return (records, start)

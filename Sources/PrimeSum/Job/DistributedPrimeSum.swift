@@ -68,16 +68,19 @@ public enum DistributedPrimeSum {
         let start = Environment.wallTime()
         let request = try broadcast(request, from: world.root(0))
         let kind = SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve))
-        let remaining = journal?.remaining(of: kind.domain) ?? [kind.domain]
-        let saved = journal.map { kind.partial(of: $0.records) }  // before this run appends its own
-        let progress = try options.progressInterval.map {
-            try ProgressExchange(world: world, totalUnits: remaining.reduce(0) { $0 + $1.width }, displayInterval: $0)
-        }
+        let spotChecks = journal.map { Array($0.records.shuffled().prefix(JobTuning.spotCheckedRecords)) } ?? []
+        let remaining = (journal?.remaining(of: kind.domain) ?? [kind.domain]) + spotChecks.map(\.piece)
+        // What earlier runs saved, bar the records checked again (this run counts those); taken before this
+        // run appends its own.
+        let saved = journal.map { kind.partial(of: $0.records.filter { !spotChecks.contains($0) }) }
+        let progress = try ProgressExchange(world: world, totalUnits: remaining.reduce(0) { $0 + $1.width },
+                                            displayInterval: options.progressInterval, silenceLimit: options.silenceLimit)
         let computeStart = Environment.wallTime()
         let share: RankShare<QueryTallies>
         if options.usesDynamicSchedule {
             share = try DynamicSchedule.run(kind, remaining: remaining, threads: options.threads, world: world,
-                                            keepsJournal: options.checkpoint != nil, journal: journal, progress: progress)
+                                            keepsJournal: options.checkpoint != nil, journal: journal,
+                                            spotChecks: spotChecks, progress: progress)
         } else {
             share = try StaticSchedule.run(kind, threads: options.threads, world: world, progress: progress)
         }

@@ -11,6 +11,9 @@ public enum ExitStatus {
     public static let dataError: Int32 = 65
     /// An internal error of the program (`EX_SOFTWARE`).
     public static let internalError: Int32 = 70
+    /// The system refused a resource the job needs, such as a worker thread under a process or address-space
+    /// limit (`EX_OSERR`); the job was aborted.
+    public static let systemError: Int32 = 71
     /// The checkpoint path cannot be opened or created: a directory, a symbolic link, a missing folder, no
     /// permission (`EX_CANTCREAT`); nothing was computed.
     public static let cannotCreate: Int32 = 73
@@ -29,6 +32,7 @@ public enum ExitStatus {
         (usage, "usage error"),
         (dataError, "checkpoint refused"),
         (internalError, "internal error"),
+        (systemError, "system error"),
         (cannotCreate, "checkpoint path unusable"),
         (ioError, "write failed"),
         (interrupted, "interrupted and resumable"),

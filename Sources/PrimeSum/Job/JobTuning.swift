@@ -14,6 +14,12 @@ enum JobTuning {
     /// ... and at least this long, whatever its sieving primes.
     static let minimumPieceWidth: UInt128 = 1 << 20
 
+    /// Saved records a resumed job computes again and compares with the journal, chosen at random: a journal
+    /// edited with recomputed checksums is refused (65) unless every edit dodges them. Each costs one dealt
+    /// piece more, spread over the job like any other: about 1/(`dealtPiecesPerThread` · threads in the job)
+    /// of the whole work each.
+    static let spotCheckedRecords = 2
+
     /// Seconds between the static schedule's progress ticks on the MPI thread (it does nothing else).
     static let staticPollSeconds = 0.1
     /// Seconds between the dynamic schedule's polls: a rank asking for a piece waits up to this long.

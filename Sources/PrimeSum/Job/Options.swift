@@ -16,14 +16,20 @@ extension DistributedPrimeSum {
         /// The checkpoint journal's path, if the job keeps one: it then runs the dynamic schedule, whose
         /// pieces are the journal's records, and stops resumably on SIGTERM, SIGINT or SIGUSR1.
         public var checkpoint: String?
+        /// Seconds a rank may go without reporting its progress before the job is ended (exit status 75).
+        public var silenceLimit: Double
+
+        /// The default ``silenceLimit``: long enough for a rank starved of its core by other jobs for minutes.
+        public static let defaultSilenceLimit = 300.0
 
         public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil,
-                    schedule: Schedule = .static, checkpoint: String? = nil) {
+                    schedule: Schedule = .static, checkpoint: String? = nil, silenceLimit: Double = defaultSilenceLimit) {
             self.threads = threads
             self.sieve = sieve
             self.progressInterval = progressInterval
             self.schedule = schedule
             self.checkpoint = checkpoint
+            self.silenceLimit = silenceLimit
         }
 
         var usesDynamicSchedule: Bool { schedule == .dynamic || checkpoint != nil }

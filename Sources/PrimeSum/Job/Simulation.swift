@@ -11,7 +11,7 @@ extension DistributedPrimeSum {
         var total = kind.emptyPartial
         for pieces in shares {
             let pool = WorkerPool(kind: kind, queue: PieceQueue(all: pieces), keepsRecords: false)
-            pool.start(threads: options.threads)
+            do { try pool.start(threads: options.threads) } catch { preconditionFailure("\(error)") }
             while !pool.waitForWorkers(upTo: 1) {}
             kind.combine(&total, with: pool.share.partial)
         }

@@ -6,17 +6,19 @@ import Glibc
 import Musl
 #endif
 
-/// Progress of the whole job on rank 0's standard error, from every rank's count of units done (integers
-/// sieved).
+/// Every rank's count of units done (integers sieved), gathered at rank 0: shown there as the job's progress,
+/// and watched as a heartbeat, so that a rank that stops reporting (stopped, frozen) ends the job instead of
+/// hanging it.
 ///
-/// The other ranks post their counts to rank 0 with nonblocking sends, at most every half second, then a
-/// final count when they finish; rank 0 polls for them with a nonblocking receive between its own ticks. No
-/// rank ever waits on progress traffic while sieving, and the answer does not depend on it: rank 0 only
-/// drains the final counts (already sent) before the reduce.
+/// The other ranks post their counts to rank 0 with nonblocking sends, every half second, then a final count
+/// when they finish; rank 0 polls for them with a nonblocking receive between its own ticks. No rank ever
+/// waits on this traffic while computing, and the answer does not depend on it: rank 0 only drains the final
+/// counts (already sent) before the reduce.
 public final class ProgressExchange {
     private let world: Communicator
     private let totalUnits: Double
-    private let displayInterval: Double
+    private let displayInterval: Double?
+    private let silenceLimit: Double
     private let isTerminal: Bool
     private let start = Environment.wallTime()
 
@@ -26,19 +28,26 @@ public final class ProgressExchange {
 
     // At rank 0.
     private var doneByRank: [UInt64]
+    private var lastHeard: [Double]
+    private var finished: [Bool]
     private var finalCount = 0
     private var receive: ReceiveRequest<UInt64>?
     private var lastDisplay: Double
     private var displayed = false
 
-    /// - Parameter displayInterval: seconds between progress displays at rank 0.
-    init(world: Communicator, totalUnits: UInt128, displayInterval: Double) throws {
+    /// - Parameters:
+    ///   - displayInterval: seconds between progress displays at rank 0; nil for none.
+    ///   - silenceLimit: seconds after which a rank that has not reported ends the job (``RankSilent``).
+    init(world: Communicator, totalUnits: UInt128, displayInterval: Double?, silenceLimit: Double) throws {
         self.world = world
         self.totalUnits = Double(totalUnits)
         self.displayInterval = displayInterval
+        self.silenceLimit = silenceLimit
         isTerminal = Self.standardErrorIsTerminal
         doneByRank = [UInt64](repeating: 0, count: world.size)
-        lastDisplay = Environment.wallTime()
+        lastHeard = [Double](repeating: start, count: world.size)
+        finished = [Bool](repeating: false, count: world.size)
+        lastDisplay = start
         if world.rank == 0 && world.size > 1 {
             receive = try world.ireceive(capacity: 2, tag: MessageTag.progress, as: UInt64.self)
         }
@@ -50,7 +59,8 @@ public final class ProgressExchange {
         isatty(2) != 0 || getenv("PRIMESUM_STDERR_IS_TERMINAL").map { String(cString: $0) == "1" } == true
     }
 
-    /// Called on the MPI thread while this rank sieves: posts or collects counts, and displays at rank 0.
+    /// Called on the MPI thread while this rank computes: posts or collects counts; at rank 0, displays and
+    /// throws ``RankSilent`` if a rank has been silent too long.
     func tick(unitsDone: UInt64) throws {
         let now = Environment.wallTime()
         if world.rank != 0 {
@@ -61,39 +71,43 @@ public final class ProgressExchange {
             return
         }
         doneByRank[0] = unitsDone
-        while let request = receive, let message = try request.test() {
-            try record(message)
-        }
-        if now - lastDisplay >= displayInterval && now - start >= 1 {
+        try collect(now: now)
+        if let displayInterval, now - lastDisplay >= displayInterval && now - start >= 1 {
             lastDisplay = now
             display(now: now)
         }
     }
 
-    /// Called once this rank has finished sieving: sends the final count, or at rank 0 collects every
-    /// rank's final count and clears the display.
+    /// Called once this rank has finished: sends the final count, or at rank 0 collects every rank's final
+    /// count (still watching for silence) and clears the display.
     func finish(unitsDone: UInt64) throws {
         if world.rank != 0 {
             sends.append(try world.isend([unitsDone, 1], to: 0, tag: MessageTag.progress))
             for send in sends { try send.wait() }
             return
         }
-        doneByRank[0] = unitsDone
-        while let request = receive {
-            try record(try request.wait())
-            if Environment.wallTime() - lastDisplay >= displayInterval {
-                lastDisplay = Environment.wallTime()
-                display(now: lastDisplay)
-            }
+        while receive != nil {
+            try tick(unitsDone: unitsDone)
+            if receive != nil { usleep(1000) }
         }
         if displayed && isTerminal { writeToStandardError("\r\u{1B}[K") }
     }
 
-    /// Takes in one rank's count and, while final counts are missing, posts the receive of the next one.
-    private func record(_ message: Message<UInt64>) throws {
-        doneByRank[message.source] = Swift.max(doneByRank[message.source], message.values[0])
-        if message.values[1] == 1 { finalCount += 1 }
-        receive = finalCount < world.size - 1 ? try world.ireceive(capacity: 2, tag: MessageTag.progress, as: UInt64.self) : nil
+    /// Takes in every count that has come, then checks that no unfinished rank has been silent too long.
+    private func collect(now: Double) throws {
+        while let request = receive, let message = try request.test() {
+            let rank = message.source
+            doneByRank[rank] = Swift.max(doneByRank[rank], message.values[0])
+            lastHeard[rank] = now
+            if message.values[1] == 1 && !finished[rank] {
+                finished[rank] = true
+                finalCount += 1
+            }
+            receive = finalCount < world.size - 1 ? try world.ireceive(capacity: 2, tag: MessageTag.progress, as: UInt64.self) : nil
+        }
+        if let silent = (1..<world.size).first(where: { !finished[$0] && now - lastHeard[$0] > silenceLimit }) {
+            throw RankSilent(rank: silent, seconds: now - lastHeard[silent])
+        }
     }
 
     private func display(now: Double) {
@@ -109,4 +123,18 @@ public final class ProgressExchange {
         writeToStandardError(isTerminal ? "\r\u{1B}[K" + text : text + "\n")
         displayed = true
     }
+}
+
+/// A rank stopped reporting its progress (stopped, frozen, or its host unreachable): the job is ended rather
+/// than left hanging. Exit status 75: with a checkpoint, its finished chunks are saved.
+struct RankSilent: Error, CustomStringConvertible, AbortStatusProviding {
+    var rank: Int
+    var seconds: Double
+
+    var description: String {
+        "prime-sum: rank \(rank) has not reported for \(Int(seconds)) s (stopped, frozen or unreachable); ending the job "
+            + "(with --checkpoint, run the same command again to resume from the saved chunks)"
+    }
+
+    var abortStatus: Int32 { ExitStatus.interrupted }
 }

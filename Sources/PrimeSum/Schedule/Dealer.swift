@@ -17,14 +17,19 @@ final class Dealer<Kind: WorkKind> {
     private var piecesDealt = 0
     private var recordsReceived = 0
     private var sends: [SendRequest<UInt128>] = []
+    /// Saved records being computed again, by piece: each must come back the same.
+    private var spotChecks: [Query: Kind.Record]
+    /// Records held back until every spot check has passed, so that a refused journal is left as it was.
+    private var heldBack: [Kind.Record] = []
 
     init(kind: Kind, pieces: [Query], threads: Int, world: Communicator, journal: Journal<Kind.Record>?,
-         progress: ProgressExchange?) throws {
+         spotChecks: [Kind.Record], progress: ProgressExchange?) throws {
         self.world = world
         self.journal = journal
+        self.spotChecks = Dictionary(spotChecks.map { ($0.piece, $0) }) { first, _ in first }
         self.progress = progress
         pool = WorkerPool(kind: kind, queue: PieceQueue(all: pieces), keepsRecords: journal != nil)
-        pool.start(threads: threads)
+        try pool.start(threads: threads)
         if world.size > 1 { incoming = try receiveNextRequest() }
     }
 
@@ -72,14 +77,30 @@ final class Dealer<Kind: WorkKind> {
     /// Appends this rank's finished records and those the others sent to the journal.
     private func saveRecords() throws {
         guard let journal else { return }
-        for record in pool.takeRecords() { try journal.append(record) }
+        for record in pool.takeRecords() { try save(record, in: journal) }
         while let probed = try world.iprobe(tag: MessageTag.record) {
             let words = try world.receive(capacity: try probed.count(of: UInt128.self), from: probed.source,
                                           tag: MessageTag.record, as: UInt128.self).values
             guard let record = Kind.Record(words: words) else { throw JobError.malformedMessage("a finished piece's record") }
-            try journal.append(record)
+            try save(record, in: journal)
             recordsReceived += 1
         }
+    }
+
+    /// Appends `record` — once every spot check has passed — or, for a spot-checked piece (already in the
+    /// journal), compares it with the saved one.
+    private func save(_ record: Kind.Record, in journal: Journal<Kind.Record>) throws {
+        if let saved = spotChecks.removeValue(forKey: record.piece) {
+            guard saved == record else {
+                throw JournalError.refused(journal.path, "its record of [\(record.piece.lo), \(record.piece.hi)) differs "
+                                           + "from the same chunk computed again: it was altered")
+            }
+        } else {
+            heldBack.append(record)
+        }
+        guard spotChecks.isEmpty else { return }
+        for held in heldBack { try journal.append(held) }
+        heldBack = []
     }
 
     /// Throws ``Interrupted`` once this rank or another received an interrupting signal (journaled jobs only).

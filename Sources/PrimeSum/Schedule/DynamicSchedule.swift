@@ -10,13 +10,16 @@ enum DynamicSchedule {
     /// - Parameters:
     ///   - remaining: the parts of the kind's domain still to do (used at rank 0 only).
     ///   - journal: rank 0's journal, if the job keeps one (`keepsJournal` says so on every rank).
+    ///   - spotChecks: saved records to compute again and compare (rank 0); their pieces are dealt first.
     static func run<Kind: WorkKind>(_ kind: Kind, remaining: [Query], threads: Int, world: Communicator,
-                                    keepsJournal: Bool, journal: Journal<Kind.Record>?,
+                                    keepsJournal: Bool, journal: Journal<Kind.Record>?, spotChecks: [Kind.Record],
                                     progress: ProgressExchange?) throws -> RankShare<Kind.Partial> {
         if world.rank == 0 {
-            let pieces = Plan.dealt(of: kind, remaining: remaining, threadsInJob: world.size * threads)
+            let checked = Set(spotChecks.map(\.piece))
+            let gaps = remaining.filter { !checked.contains($0) }
+            let pieces = spotChecks.map(\.piece) + Plan.dealt(of: kind, remaining: gaps, threadsInJob: world.size * threads)
             return try Dealer(kind: kind, pieces: pieces, threads: threads, world: world, journal: journal,
-                              progress: progress).run()
+                              spotChecks: spotChecks, progress: progress).run()
         }
         return try Requester(kind: kind, threads: threads, world: world, keepsJournal: keepsJournal,
                              progress: progress).run()

@@ -15,13 +15,13 @@ final class Requester<Kind: WorkKind> {
     private var sends: [SendRequest<UInt128>] = []
     private var requestSends: [SendRequest<UInt64>] = []
 
-    init(kind: Kind, threads: Int, world: Communicator, keepsJournal: Bool, progress: ProgressExchange?) {
+    init(kind: Kind, threads: Int, world: Communicator, keepsJournal: Bool, progress: ProgressExchange?) throws {
         self.world = world
         self.threads = threads
         self.keepsJournal = keepsJournal
         self.progress = progress
         pool = WorkerPool(kind: kind, queue: PieceQueue(), keepsRecords: keepsJournal)
-        pool.start(threads: threads)
+        try pool.start(threads: threads)
     }
 
     /// Works until rank 0 has no more pieces and the workers have finished and reported theirs.

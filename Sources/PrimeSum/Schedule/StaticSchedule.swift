@@ -8,7 +8,7 @@ enum StaticSchedule {
                                     progress: ProgressExchange?) throws -> RankShare<Kind.Partial> {
         let run = try scatterRuns(of: kind, threads: threads, world: world)
         let pool = WorkerPool(kind: kind, queue: PieceQueue(all: run), keepsRecords: false)
-        pool.start(threads: threads)
+        try pool.start(threads: threads)
         while !pool.waitForWorkers(upTo: JobTuning.staticPollSeconds) {
             try progress?.tick(unitsDone: pool.unitsDone)
         }

@@ -1,19 +1,23 @@
 /// The work cut into pieces of about equal estimated cost: the one place that cuts.
 enum Plan {
     /// The static schedule's pieces: `ranks` contiguous runs of equally many pieces, in rank order, covering
-    /// the kind's domain. Runs may hold empty pieces (a domain narrower than its pieces); they cost nothing.
+    /// the kind's domain. Never more non-empty pieces than worthwhile: where each piece's set-up would cost
+    /// more than its share (a short range high up, many ranks), the last runs hold empty pieces, which cost
+    /// nothing, and their ranks or threads wait.
     static func runs<Kind: WorkKind>(of kind: Kind, ranks: Int, threads: Int) -> [[Query]] {
         let perRank = staticPiecesPerRank(of: kind, ranks: ranks, threads: threads)
-        let pieces = cut(kind.domain, into: ranks * perRank, kind)
+        let count = kind.worthwhilePieceCount(of: kind.domain, maximum: ranks * perRank)
+        let empty = Query(lo: kind.domain.hi, hi: kind.domain.hi)
+        let pieces = cut(kind.domain, into: count, kind) + Array(repeating: empty, count: ranks * perRank - count)
         return (0..<ranks).map { Array(pieces[$0 * perRank..<($0 + 1) * perRank]) }
     }
 
-    /// A rank's number of pieces under the static schedule: one with one thread; with more, at least one per
-    /// thread and up to `JobTuning.staticPiecesPerThread` per thread where worthwhile.
+    /// A rank's number of pieces under the static schedule: one with one thread; with more, up to
+    /// `JobTuning.staticPiecesPerThread` per thread where worthwhile.
     static func staticPiecesPerRank<Kind: WorkKind>(of kind: Kind, ranks: Int, threads: Int) -> Int {
         guard threads > 1 else { return 1 }
         let worthwhile = kind.worthwhilePieceCount(of: kind.domain, maximum: ranks * threads * JobTuning.staticPiecesPerThread)
-        return Swift.max(threads, worthwhile / ranks)
+        return Swift.max(1, worthwhile / ranks)
     }
 
     /// The dynamic schedule's pieces for the parts of the domain still to do (all of it, unless a journal

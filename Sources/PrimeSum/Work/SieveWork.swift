@@ -34,9 +34,10 @@ struct SieveWork: WorkKind {
         return ChunkRecord(chunk: piece, pieces: cuts)
     }
 
+    /// A record inside the span, cut at this request's borders, with a possible tally for every cut.
     func accepts(_ record: ChunkRecord) -> Bool {
         domain.lo <= record.chunk.lo && record.chunk.hi <= domain.hi
-            && borders.points(in: record.chunk).count == record.pieces.count + 1
+            && record.isPossible(cutAt: borders.points(in: record.chunk))
     }
 
     var emptyPartial: QueryTallies { .zero(queryCount: borders.queries.count) }

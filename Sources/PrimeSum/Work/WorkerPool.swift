@@ -1,5 +1,10 @@
 import Dispatch
+import MPI
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One rank's worker threads: each takes the next piece from the queue, computes it, and folds its record
 /// into the rank's share, while the thread that owns MPI drives the schedule (``waitForWorkers(upTo:)``).
@@ -9,7 +14,9 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
     private let keepsRecords: Bool
     private let unitsDoneCounter = Atomic<UInt64>(0)
     private let state: Locked<State>
-    private let group = DispatchGroup()
+    /// Signalled once by each worker as it stops.
+    private let stopped = DispatchSemaphore(value: 0)
+    private let counts = Locked((started: 0, stopped: 0))
 
     private struct State {
         var share: RankShare<Kind.Partial>
@@ -24,10 +31,15 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
         state = Locked(State(share: RankShare(partial: kind.emptyPartial, hull: nil)))
     }
 
-    /// Starts `threads` workers; they stop when the queue is complete and empty.
-    func start(threads: Int) {
+    /// Starts `threads` workers, threads of this pool's own (so that a refusal to make one is an error, not a
+    /// wait); they stop when the queue is complete and empty.
+    func start(threads: Int) throws(ThreadStartFailed) {
         for _ in 0..<threads {
-            DispatchQueue.global().async(group: group) { self.work() }
+            try startThread { [self] in
+                work()
+                stopped.signal()
+            }
+            counts.withLock { $0.started += 1 }
         }
     }
 
@@ -46,7 +58,12 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
 
     /// Waits up to `seconds` for every worker to stop; true if they have.
     func waitForWorkers(upTo seconds: Double) -> Bool {
-        group.wait(timeout: .now() + .microseconds(Int(seconds * 1e6))) == .success
+        let deadline = DispatchTime.now() + .microseconds(Int(seconds * 1e6))
+        while counts.withLock({ $0.stopped < $0.started }) {
+            guard stopped.wait(timeout: deadline) == .success else { return false }
+            counts.withLock { $0.stopped += 1 }
+        }
+        return true
     }
 
     /// The units of work finished so far (integers, for the sieve).
@@ -65,4 +82,30 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
 struct RankShare<Partial: Sendable>: Sendable {
     var partial: Partial
     var hull: Query?
+}
+
+/// The system would not start a thread (a process or address-space limit): exit status 71.
+struct ThreadStartFailed: Error, CustomStringConvertible, AbortStatusProviding {
+    var reason: String
+    var description: String { "prime-sum: could not start a worker thread: \(reason)" }
+    var abortStatus: Int32 { ExitStatus.systemError }
+}
+
+/// Starts a detached thread running `body`, or throws why the system refused.
+private func startThread(_ body: @escaping @Sendable () -> Void) throws(ThreadStartFailed) {
+    final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+    let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { context in
+        Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+        return nil
+    }, context)
+    guard result == 0 else {
+        Unmanaged<Body>.fromOpaque(context).release()
+        throw ThreadStartFailed(reason: String(cString: strerror(result)))
+    }
+    pthread_detach(thread)
 }

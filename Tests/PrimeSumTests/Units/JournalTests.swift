@@ -34,6 +34,18 @@ struct JournalTests {
         }
     }
 
+    @Test("a tally is possible only with at most one prime per odd integer (and 2), its sum within count × the range")
+    func possibleTallies() {
+        let range = Query(lo: 10, hi: 20)
+        #expect(PrimeTally(count: 4, sum: 11 + 13 + 17 + 19).isPossible(in: range))
+        #expect(PrimeTally.zero.isPossible(in: range))
+        #expect(!PrimeTally(count: 0, sum: 1).isPossible(in: range))
+        #expect(!PrimeTally(count: 7, sum: 100).isPossible(in: range))
+        #expect(!PrimeTally(count: 1, sum: 9).isPossible(in: range) && !PrimeTally(count: 1, sum: 20).isPossible(in: range))
+        #expect(PrimeTally(count: 2, sum: 5).isPossible(in: Query(lo: 2, hi: 4)))
+        #expect(!PrimeTally(count: .max, sum: .max).isPossible(in: Query(lo: 0, hi: 1 << 64)))
+    }
+
     @Test("malformed records are refused", arguments: [
         "chunk 0 100 1", "chunk 0 100 0", "chunk 100 0 1 0:0", "chunk 5 5 1 0:0", "chunk 0 100 2 1:2",
         "chunk 0 100 1 1:2 3:4", "chunk 0 100 1 1:", "chunk 0 100 1 :1", "chunk 0 100 1 1:2:3", "chunk x 100 1 1:2",
@@ -90,7 +102,7 @@ struct JournalTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("j").path
-        let record = ChunkRecord(chunk: Query(lo: 20, hi: 50), pieces: (0..<3).map { _ in PrimeTally(count: 1, sum: 23) })
+        let record = ChunkRecord(chunk: Query(lo: 20, hi: 50), pieces: [23, 31, 41].map { PrimeTally(count: 1, sum: $0) })
         do {
             let journal = try Journal<ChunkRecord>(path: path, description: Self.request.journalDescription, accepts: Self.kind.accepts)
             try journal.append(record)

@@ -27,6 +27,16 @@ struct PlanTests {
         }
     }
 
+    @Test("a short range near 2^64 is not cut into more pieces than its set-up justifies, whatever the threads or ranks")
+    func noPiecesBeyondTheirWorth() {
+        let kind = SieveWork(request: .range((1 << 64) - 1_000_000, 1 << 64), engine: PrimeSieve())
+        for (ranks, threads) in [(1, 8), (1, 64), (16, 1), (4, 4)] {
+            let pieces = Plan.runs(of: kind, ranks: ranks, threads: threads).flatMap { $0 }.filter { !$0.isEmpty }
+            #expect(pieces.count == 1, "\(ranks) ranks × \(threads) threads: \(pieces.count) pieces")
+        }
+        #expect(Plan.dealt(of: kind, remaining: [kind.domain], threadsInJob: 64).count == 1)
+    }
+
     @Test("dealt pieces: none empty, in order, tiling exactly the gaps left")
     func dealtPieces() {
         for kind in Self.kinds {

@@ -255,6 +255,17 @@ integer_in_range() {
   ((${#text} <= ${#high})) && ((10#$text >= low && 10#$text <= high))
 }
 
+# Says in one sentence why the job ended, where mpirun itself (under --quiet) says nothing.
+explain_status() {
+  local status=$1 time_limit=$2
+  case $status in
+    124) say "the job passed its time limit of $time_limit seconds and was stopped" ;;
+    137) say "a rank of the job was killed (SIGKILL: out of memory, or by hand); the other ranks were stopped" ;;
+    205) say "a host of the job stopped answering; the other ranks were stopped" ;;
+  esac
+  return 0
+}
+
 # Copies the job's answer ($1) to standard output: a reader that went away (| head) ends run.sh quietly with
 # 141, as it would any command-line tool; a failed write (a full disk, a closed stream) is status 74.
 deliver_output() {
@@ -342,7 +353,7 @@ main() {
   answer_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-answer.XXXXXX")
   trap 'rm -f "${answer_file-}"' EXIT
   run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" >"$answer_file" || status=$?
-  ((status == 124)) && say "the job passed its time limit of $time_limit seconds and was stopped"
+  explain_status "$status" "$time_limit"
   local delivered=0
   deliver_output "$answer_file" || delivered=$?
   ((status == 0)) && status=$delivered

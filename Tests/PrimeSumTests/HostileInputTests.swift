@@ -143,7 +143,7 @@ import TestSupport
 
     @Test("the job does not outlive run.sh: SIGHUP stops it, and so does SIGKILL of run.sh", arguments: [SIGHUP, SIGKILL])
     func jobDiesWithRunScript(signal: Int32) throws {
-        let marker = "\(30_000_000_000 + Int(signal))"  // a command line of its own, to look for
+        let marker = "\(1_000_000_000_000 + Int(signal))"  // a command line of its own, to look for
         let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker], timeLimit: 120)
         #expect(BoundedCommand.poll(for: 30) { BoundedCommand.processes(matching: "--quiet \(marker)").count >= 3 },
                 "the job did not start")
@@ -223,5 +223,54 @@ import TestSupport
                 #expect(result.errorLines.first?.hasSuffix("prime-sum: could not start a worker thread: Resource temporarily unavailable") == true)
             }
         }
+    }
+
+    @Test("SIGQUIT to a rank ends the job without a backtrace; with a checkpoint it stops resumably (75)")
+    func quitSignal() throws {
+        try #require(!BoundedCommand.isMPICH)
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("journal").path
+        for checkpoint in [[], ["--checkpoint", path]] {
+            let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet"] + checkpoint + ["1000000000007"])
+            let mpirun = try #require(BoundedCommand.poll(for: 20) { job.programID != nil } ? job.programID : nil)
+            var rank: Int32?
+            #expect(BoundedCommand.poll(for: 20) { rank = Self.rankProcess(1, childOf: mpirun); return rank != nil })
+            usleep(500_000)
+            if let rank { kill(rank, SIGQUIT) }
+            let result = try job.wait()
+            #expect(result.status != 0 && result.seconds < 60, "\(checkpoint): \(result.status)")
+            #expect(!result.standardError.contains("crashed") && !result.standardError.contains("Backtrac"),
+                    "\(result.standardError.prefix(400))")
+            if !checkpoint.isEmpty { #expect(result.status == 75, "\(result.standardError.prefix(400))") }
+        }
+    }
+
+    @Test("SIGINT in run.sh's first moments is not lost: no answer, nothing left running", arguments: [0, 10_000, 30_000])
+    func earlySignal(delayMicroseconds: UInt32) throws {
+        let marker = "\(1_000_000_000_100 + Int(delayMicroseconds / 1000))"
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "1", "--", "--quiet", marker], timeLimit: 60)
+        #expect(BoundedCommand.poll(for: 5) { job.programID != nil })
+        usleep(delayMicroseconds)
+        job.signal(SIGINT)
+        let result = try job.wait()
+        #expect(result.status != 0, "after \(delayMicroseconds) µs: \(result.status) \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+        #expect(BoundedCommand.poll(for: 15) { BoundedCommand.processes(matching: marker).isEmpty }, "a job was left running")
+    }
+
+    @Test("run.sh says why a job whose rank was killed ended")
+    func killedRankThroughRunScript() throws {
+        let marker = "1000000000200"
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker], timeLimit: 120)
+        var ranks: [Int32] = []
+        #expect(BoundedCommand.poll(for: 30) {
+            ranks = BoundedCommand.processes(matching: "^[^ ]*prime-sum --quiet \(marker)")
+            return ranks.count == 2
+        }, "the 2 ranks did not start")
+        if let rank = ranks.last { kill(rank, SIGKILL) }
+        let result = try job.wait()
+        #expect(result.status == 137, "\(result.status) \(result.standardError)")
+        #expect(result.standardError.contains("a rank of the job was killed"), "\(result.standardError)")
     }
 }

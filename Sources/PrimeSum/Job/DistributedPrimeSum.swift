@@ -20,7 +20,11 @@ public enum DistributedPrimeSum {
     public static func main(_ invocation: Invocation, deliver: (JobOutcome) throws -> Void) -> Int32 {
         Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
-            if case .compute(_, let options) = invocation, options.checkpoint != nil { Interruption.install() }
+            if case .compute(_, let options) = invocation, options.checkpoint != nil {
+                Interruption.install()
+            } else {
+                Interruption.letQuitEndTheProcess()
+            }
             let decision = try decide(invocation, world: world)
             if let status = decision.status { return status }
             guard case .compute(let request, let options) = invocation else { return ExitStatus.internalError }

@@ -6,8 +6,8 @@ import Glibc
 #endif
 
 /// The signals that ask a checkpointed job to stop early and resumably: SIGTERM (a scheduler or `kill`),
-/// SIGINT (Ctrl-C) and SIGUSR1 (what Slurm sends before a time limit with `--signal`, and what `mpirun`
-/// forwards to the ranks).
+/// SIGINT (Ctrl-C), SIGQUIT (Ctrl-\\) and SIGUSR1 (what Slurm sends before a time limit with `--signal`, and
+/// what `mpirun` forwards to the ranks).
 ///
 /// The handler only records the signal; the thread that owns MPI looks at ``received`` between its
 /// messages, so nothing but an atomic store happens inside the handler.
@@ -15,7 +15,7 @@ public enum Interruption {
     private static let signalNumber = Atomic<Int32>(0)
 
     /// The signals handled once ``install()`` ran.
-    public static let signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
+    public static let signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1, SIGQUIT]
 
     /// Replaces the default action (ending the process at once) of ``signals`` with recording them.
     /// They are also unblocked in the calling thread (and the threads it starts later), in case the launcher
@@ -30,6 +30,12 @@ public enum Interruption {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
+    /// Gives SIGQUIT its default action back (end the process): the Swift runtime's backtracer takes it over
+    /// at start-up, prints a backtrace of every thread, and leaves the rank hung in the middle of the job.
+    public static func letQuitEndTheProcess() {
+        signal(SIGQUIT, SIG_DFL)
+    }
+
     /// The last signal received, if any.
     public static var received: Int32? {
         let number = signalNumber.load(ordering: .relaxed)
@@ -42,6 +48,7 @@ public enum Interruption {
         case SIGTERM: "SIGTERM"
         case SIGINT: "SIGINT"
         case SIGUSR1: "SIGUSR1"
+        case SIGQUIT: "SIGQUIT"
         default: "signal \(number)"
         }
     }

@@ -137,4 +137,5 @@ struct RankSilent: Error, CustomStringConvertible, AbortStatusProviding {
     }
 
     var abortStatus: Int32 { ExitStatus.interrupted }
+    var endsByLeaving: Bool { true }
 }

@@ -21,6 +21,8 @@
 #   --net SUBNET|IFACE   keep MPI's TCP traffic on one network, e.g. 10.0.0.0/24 or eth1
 #   --net-timeout SECS   end the job about SECS seconds after a host stops answering (TCP keepalives;
 #                        default: Open MPI's, about 8 minutes); outages shorter than SECS are survived
+#   --startup-timeout SECS  end the launch when the ranks are not all up after SECS seconds (default 60),
+#                        naming the hosts that do not answer; exit status 68
 #   --time-limit SECS    end the job after SECS seconds (default 86400); exit status 124
 #   --no-build           use the binary already built
 #   -h, --help           this text
@@ -33,6 +35,7 @@
 # Exit status: prime-sum's own (0 success, 64 usage error, 65 checkpoint refused, 70 internal error,
 # 71 system error, 73 checkpoint path unusable, 74 write failed, 75 interrupted and resumable, 76 MPI failure),
 # 124 when the time limit ends the job, 69 when a required tool is missing and cannot be installed,
+# 68 when a host does not answer at start-up,
 # another non-zero status when a rank or host dies (mpirun's own: 137 for a killed rank, 205 for a lost host).
 set -euo pipefail
 
@@ -137,7 +140,7 @@ set_launcher() {
     for ((i = 0; i < ${#keepalive[@]}; i += 2)); do export "OMPI_MCA_${keepalive[i]}=${keepalive[i + 1]}"; done
     return 0
   fi
-  launcher=(mpirun "${mpirun_base_flags[@]}" --mca pml "$pml")
+  launcher=(mpirun "${mpirun_base_flags[@]}" --mca pml "$pml" -x PRIMESUM_STARTED_MARKER)
   [[ -n $hostfile ]] && launcher+=(--hostfile "$hostfile")
   [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
   local i
@@ -191,12 +194,24 @@ run_job() {
   fi
   perl -e 'use POSIX (); eval { require "syscall.ph"; syscall(&SYS_prctl, 1, POSIX::SIGUSR1()) };
             exec { $ARGV[0] } @ARGV or die "exec: $!"' timeout -s USR1 -k 10 "$time_limit" "$@" &
-  local child=$! status=0
+  local child=$! status=0 startup_failed=no
   # shellcheck disable=SC2317  # called by the traps
   forward() {
     say "received $1: asking the job to stop (a job with --checkpoint saves its finished chunks)"
     pkill -USR1 -P "$child" 2>/dev/null || true
   }
+  # Start-up watchdog: once every rank is up, rank 0 writes the marker as its first line of output; if it has
+  # not come after startup_timeout seconds, a host did not answer, and this shell gets SIGUSR2.
+  ( sleep "$startup_timeout"
+    [[ $(head -n 1 "$answer_file" 2>/dev/null) == "$started_marker" ]] || kill -USR2 $$ 2>/dev/null ) &
+  local watchdog=$!
+  # shellcheck disable=SC2317  # called by the trap
+  not_started() {
+    say "the job did not start within $startup_timeout seconds: $(silent_hosts) (--startup-timeout sets the bound)"
+    startup_failed=yes
+    pkill -TERM -P "$child" 2>/dev/null || true
+  }
+  trap 'not_started' USR2
   trap 'forward SIGTERM' TERM
   trap 'forward SIGINT' INT
   trap 'forward SIGUSR1' USR1
@@ -208,8 +223,23 @@ run_job() {
     wait "$child" || status=$?
     kill -0 "$child" 2>/dev/null || break
   done
-  trap - TERM INT USR1 HUP
+  trap - TERM INT USR1 HUP USR2
+  kill "$watchdog" 2>/dev/null || true
+  [[ $startup_failed == yes ]] && return 68
   return "$status"
+}
+
+# Which hosts of the hostfile do not answer a TCP connection to their ssh port within 3 seconds (a refusal is
+# an answer): the ones that kept the job from starting, as a phrase.
+silent_hosts() {
+  [[ -n $job_hostfile ]] || { printf 'its ranks did not come up'; return 0; }
+  local host silent=()
+  for host in $(sed 's/#.*//' "$job_hostfile" | awk 'NF { print $1 }' | sort -u); do
+    local answered=0
+    timeout 3 bash -c "exec 3<>/dev/tcp/$host/22" 2>/dev/null || answered=$?
+    ((answered == 124)) && silent+=("$host")
+  done
+  if ((${#silent[@]})); then printf 'no answer from %s' "${silent[*]}"; else printf 'a host did not answer'; fi
 }
 
 run_tests() {
@@ -269,8 +299,9 @@ explain_status() {
 # Copies the job's answer ($1) to standard output: a reader that went away (| head) ends run.sh quietly with
 # 141, as it would any command-line tool; a failed write (a full disk, a closed stream) is status 74.
 deliver_output() {
-  local status=0
-  cat "$1" 2>/dev/null || status=$?
+  local status=0 skip=1
+  [[ $(head -n 1 "$1") == "$started_marker" ]] && skip=2
+  tail -n "+$skip" "$1" 2>/dev/null || status=$?
   ((status == 0 || status == 141)) && return "$status"
   say "cannot write the answer to standard output"
   return 74
@@ -293,6 +324,7 @@ main() {
   trap 'early_signal=SIGINT' INT
   trap 'early_signal=SIGHUP' HUP
   local ranks="" hostfile="" oversubscribe=no pml=$default_pml time_limit=86400 build=yes net= net_timeout=
+  startup_timeout=60
   local args=()
   while (($#)); do
     case $1 in
@@ -318,6 +350,11 @@ main() {
         integer_in_range "$2" 2 86400 ||
           usage_error "the network timeout must be a number of seconds from 2 to 86400, not '$2'"
         net_timeout=$((10#$2)); shift 2 ;;
+      --startup-timeout)
+        (($# >= 2)) || usage_error "--startup-timeout needs a number of seconds"
+        integer_in_range "$2" 1 86400 ||
+          usage_error "the start-up timeout must be a number of seconds from 1 to 86400, not '$2'"
+        startup_timeout=$((10#$2)); shift 2 ;;
       --time-limit)
         (($# >= 2)) || usage_error "--time-limit needs a number of seconds"
         integer_in_range "$2" 1 "$max_time_limit" ||
@@ -345,6 +382,9 @@ main() {
     net=$(route_to_first_host "$hostfile")
     [[ -n $net ]] && say "keeping MPI's TCP traffic on $net, the route to the first host (--net overrides)"
   fi
+  job_hostfile=$hostfile
+  started_marker="prime-sum started $$ $RANDOM"
+  export PRIMESUM_STARTED_MARKER=$started_marker
   set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net" "$net_timeout"
   # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal.
   [[ -t 2 ]] && export PRIMESUM_STDERR_IS_TERMINAL=1

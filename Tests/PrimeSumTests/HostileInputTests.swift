@@ -287,4 +287,17 @@ import TestSupport
         #expect(result.status == 75, "\(result.standardError)")
         #expect(result.errorLines.count == 1 && result.standardError.contains("interrupted by SIGUSR1"), "\(result.standardError)")
     }
+
+    @Test("a host unreachable from the start ends the launch after --startup-timeout (68), naming it, nothing left",
+          .enabled(if: ClusterTests.canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
+    func unreachableHostAtStartUp() throws {
+        let result = try BoundedCommand.run(ClusterTests.script("netns-cluster.sh"),
+                                            ["2", "--", "--startup-timeout", "8", "--", "--quiet", "1000000000500"],
+                                            timeLimit: 120, environment: ["PRIMESUM_TEST_LINK_DOWN": "2:0"])
+        #expect(result.status == 68, "\(result.status): \(result.standardError)")
+        #expect(result.standardError.contains("did not start within 8 seconds: no answer from "), "\(result.standardError)")
+        #expect(result.standardError.contains(".2 "), "the silent host is not named: \(result.standardError)")
+        #expect(result.seconds < 40 && result.standardOutput.isEmpty)
+        #expect(BoundedCommand.processes(matching: "1000000000500").isEmpty, "processes left behind")
+    }
 }

@@ -1,6 +1,10 @@
 import MPI
 import PrimeSieve
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The distributed job: rank 0 decides and plans, every rank computes its pieces, the per-query tallies are
 /// reduced and the per-rank figures gathered at rank 0, which hands the outcome to the tool.
 public enum DistributedPrimeSum {
@@ -20,6 +24,7 @@ public enum DistributedPrimeSum {
     public static func main(_ invocation: Invocation, deliver: (JobOutcome) throws -> Void) -> Int32 {
         Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
+            announceStart(on: world)
             if case .compute(_, let options) = invocation, options.checkpoint != nil {
                 Interruption.install()
             } else {
@@ -34,6 +39,13 @@ public enum DistributedPrimeSum {
             do { try deliver(outcome) } catch { throw DeliveryFailed(underlying: error) }
             return ExitStatus.success
         }
+    }
+
+    /// Tells run.sh's start-up watchdog that every rank is up: rank 0 writes `PRIMESUM_STARTED_MARKER`, when
+    /// set, as its first line of standard output (run.sh removes it before the answer reaches the user).
+    private static func announceStart(on world: Communicator) {
+        guard world.rank == 0, let marker = getenv("PRIMESUM_STARTED_MARKER") else { return }
+        writeToStandardOutput(String(cString: marker) + "\n")
     }
 
     /// Rank 0 decides whether the job goes on — help, a usage error or a journal it cannot use ends it — and

@@ -86,8 +86,14 @@ public final class ProgressExchange {
             for send in sends { try send.wait() }
             return
         }
+        doneByRank[0] = unitsDone
         while receive != nil {
-            try tick(unitsDone: unitsDone)
+            let now = Environment.wallTime()
+            try collect(now: now)
+            if let displayInterval, now - lastDisplay >= displayInterval {
+                lastDisplay = now
+                display(now: now)
+            }
             if receive != nil { usleep(1000) }
         }
         if displayed && isTerminal { writeToStandardError("\r\u{1B}[K") }

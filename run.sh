@@ -201,9 +201,14 @@ run_job() {
     pkill -USR1 -P "$child" 2>/dev/null || true
   }
   # Start-up watchdog: once every rank is up, rank 0 writes the marker as its first line of output; if it has
-  # not come after startup_timeout seconds, a host did not answer, and this shell gets SIGUSR2.
-  ( sleep "$startup_timeout"
-    [[ $(head -n 1 "$answer_file" 2>/dev/null) == "$started_marker" ]] || kill -USR2 $$ 2>/dev/null ) &
+  # not come after startup_timeout seconds, a host did not answer, and this shell gets SIGUSR2. It ends as
+  # soon as the marker comes or this shell is gone, so it never outlives the launch by more than 0.2 s.
+  ( for ((tick = 0; tick < startup_timeout * 5; tick++)); do
+      sleep 0.2
+      kill -0 $$ 2>/dev/null || exit 0
+      [[ $(head -n 1 "$answer_file" 2>/dev/null) == "$started_marker" ]] && exit 0
+    done
+    kill -USR2 $$ 2>/dev/null ) &
   local watchdog=$!
   # shellcheck disable=SC2317  # called by the trap
   not_started() {

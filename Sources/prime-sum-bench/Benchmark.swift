@@ -229,8 +229,8 @@ struct Benchmark {
     /// Workload 5: the tutorial batch through mpirun -np 2, against mpirun -np 2 of a bare MPI program.
     func startUp(into report: inout Report) {
         let bare = productsFolder.appendingPathComponent("mpi-init-finalize").path
-        // 21 pairs (~10 s): in 60 pairs on this VM single pairs' ratios ran from 0.82 to 1.78 around a median of
-        // 1.06; resampled, the median of 11 pairs fell within 1.03–1.11 nine times in ten, of 21 within 1.04–1.09.
+        // 21 pairs (~10 s): single pairs' ratios spread widely (0.8–1.8), and the median of 21 is stable to about
+        // ±0.03 where that of 11 moved twice as much (docs/performance-history.md).
         let startRuns = Swift.max(runs, 21)
         // In pairs, one of each in turn, the ratio taken within each pair: start-up times drift with the VM.
         // Every other pair starts with the bare program, so that a pair's first-run costs favour neither.

@@ -134,7 +134,6 @@ public final class Environment {
         if isInitialized && !isFinalized { MPI_Comm_rank(cmpi_comm_world(), &rank) }
         let prefix = rank >= 0 ? "rank \(rank): " : ""
         writeToStandardError("\(prefix)\(error)\n")
-        if (error as? any AbortStatusProviding)?.endsByLeaving == true { _exit(status) }
         abort(status: status)
     }
 
@@ -163,15 +162,6 @@ public final class Environment {
 public protocol AbortStatusProviding: Error {
     /// The exit status `MPI_Abort` should give the job.
     var abortStatus: Int32 { get }
-    /// Whether the job ends by this process leaving without `MPI_Finalize` (`_exit`) instead of `MPI_Abort`: the
-    /// launcher then ends the other processes and exits with this status (Open MPI within about a second),
-    /// without `MPI_Abort`'s banner — for a planned stop, such as a resumable interruption. The status must
-    /// not be 0. False by default.
-    var endsByLeaving: Bool { get }
-}
-
-extension AbortStatusProviding {
-    public var endsByLeaving: Bool { false }
 }
 
 /// Writes `text` to standard error in one `write`: under some launchers (MPICH's) a Swift `print` is several

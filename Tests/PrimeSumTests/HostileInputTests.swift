@@ -274,20 +274,6 @@ import TestSupport
         #expect(result.standardError.contains("a rank of the job was killed"), "\(result.standardError)")
     }
 
-    @Test("a checkpointed stop says one sentence, without Open MPI's MPI_ABORT banner")
-    func quietInterruption() throws {
-        try #require(!BoundedCommand.isMPICH)
-        let folder = try Self.scratchFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("journal").path
-        let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", path, "1000000000300"])
-        #expect(CheckpointTests.waitForRecords(1, in: path, running: job))
-        job.signal(SIGUSR1)
-        let result = try job.wait()
-        #expect(result.status == 75, "\(result.standardError)")
-        #expect(result.errorLines.count == 1 && result.standardError.contains("interrupted by SIGUSR1"), "\(result.standardError)")
-    }
-
     @Test("a host unreachable from the start ends the launch after --startup-timeout (68), naming it, nothing left",
           .enabled(if: ClusterTests.canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
     func unreachableHostAtStartUp() throws {

@@ -26,8 +26,6 @@ public struct Interrupted: Error, CustomStringConvertible, AbortStatusProviding 
     }
 
     public var abortStatus: Int32 { ExitStatus.interrupted }
-    /// A planned stop: no `MPI_Abort` banner after the one sentence.
-    public var endsByLeaving: Bool { true }
 }
 
 /// The answer could not be written (a closed or full standard output): exit status 74.

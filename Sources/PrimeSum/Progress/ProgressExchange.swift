@@ -143,5 +143,4 @@ struct RankSilent: Error, CustomStringConvertible, AbortStatusProviding {
     }
 
     var abortStatus: Int32 { ExitStatus.interrupted }
-    var endsByLeaving: Bool { true }
 }

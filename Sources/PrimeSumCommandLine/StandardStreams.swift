@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The tool's writes to its standard streams: each text in as few `write` calls as the kernel allows (so
+/// The tool's writes to standard output (the answer): each text in as few `write` calls as the kernel allows (so
 /// that the lines of different ranks do not interleave mid-line), every failure reported.
 public enum StandardStreams {
     /// A write that failed: the stream is closed, full, or gone.
@@ -13,9 +13,6 @@ public enum StandardStreams {
 
     /// Writes all of `text` to standard output, or throws why it could not.
     public static func writeToStandardOutput(_ text: String) throws(WriteFailed) { try write(text, to: 1) }
-
-    /// Writes all of `text` to standard error, or throws why it could not.
-    public static func writeToStandardError(_ text: String) throws(WriteFailed) { try write(text, to: 2) }
 
     private static func write(_ text: String, to descriptor: Int32) throws(WriteFailed) {
         let bytes = Array(text.utf8)

@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .library(name: "MPI", targets: ["MPI"]),
         .library(name: "PrimeSieve", targets: ["PrimeSieve"]),
+        .library(name: "PrimeCombinatorial", targets: ["PrimeCombinatorial"]),
         .executable(name: "prime-sum", targets: ["prime-sum"]),
     ],
     dependencies: [
@@ -34,6 +35,9 @@ let package = Package(
         .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"]),
         // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
         .target(name: "PrimeSieve", dependencies: ["CVectorKernels"], exclude: ["README.md"]),
+        // The combinatorial engine: the sum below N in O(N^(2/3)) by Deléglise–Rivat, as pieces that combine
+        // exactly. Uses the sieve for its prime tables and P2; knows nothing of MPI.
+        .target(name: "PrimeCombinatorial", dependencies: ["PrimeSieve"], exclude: ["README.md"]),
         // The engine's AVX-512 kernels in C, chosen at run time (Swift has no per-function CPU targets).
         .target(name: "CVectorKernels"),
         // The distributed job: decide, plan, deal, compute, journal, reduce, gather. Owns every MPI call.
@@ -88,6 +92,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PrimeSieve", "PrimesieveReference"], path: "Tests/TestSupport"),
 
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "TestSupport"]),
+        .testTarget(name: "PrimeCombinatorialTests", dependencies: ["PrimeCombinatorial", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: [
             "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "TestSupport",
         ]),

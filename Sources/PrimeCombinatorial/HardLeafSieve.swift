@@ -1,0 +1,117 @@
+/// One segment `[low, low + 2·bitCount)` of the hard leaves' sieve of `[0, z]`: bit i stands for the odd
+/// integer `low + 2i + 1` (`low` even) while it has no prime factor crossed off yet.
+///
+/// A leaf needs the count and sum of the integers standing in `[low, v]`. Counters per block of
+/// `CombinatorialTuning.blockBits` bits keep the count and the bit positions' sum, updated as integers are
+/// crossed off; a query adds the counters of the blocks before v (a cursor moving forward as the leaves of
+/// one prime come in increasing v), then at most a block's words, popcount by popcount.
+struct HardLeafSieve {
+    private static let blockBits = CombinatorialTuning.blockBits
+    private static let blockShift = blockBits.trailingZeroBitCount
+    private(set) var low: UInt64 = 0
+    private(set) var bitCount = 0
+    private var words: [UInt64]
+    private var blockCounts: [UInt32]
+    private var blockPositions: [UInt64]
+    /// The integers standing in the whole segment.
+    private(set) var standing = (count: UInt64(0), positions: UInt64(0))
+    private var cursor = (block: 0, count: UInt64(0), positions: UInt64(0))
+
+    init(capacity bits: Int) {
+        words = [UInt64](repeating: 0, count: (bits + 63) / 64)
+        blockCounts = [UInt32](repeating: 0, count: (bits + Self.blockBits - 1) / Self.blockBits)
+        blockPositions = [UInt64](repeating: 0, count: blockCounts.count)
+    }
+
+    /// Starts the segment `[low, low + 2·bits)` with every odd integer standing except the multiples of
+    /// `smallPrimes` (the primes 3…p_c; their own multiples' `next` are not kept, recomputing is cheap).
+    mutating func start(low: UInt64, bits: Int, smallPrimes: ArraySlice<UInt32>) {
+        precondition(low % 2 == 0 && bits <= words.count * 64)
+        self.low = low
+        bitCount = bits
+        let wordCount = (bits + 63) / 64
+        for w in 0..<wordCount { words[w] = ~0 }
+        if bits % 64 != 0 { words[wordCount - 1] = (1 << UInt64(bits % 64)) - 1 }
+        for p in smallPrimes where p != 2 {
+            var i = Int(firstOddMultiple(of: UInt64(p)) - low - 1) / 2
+            while i < bits { words[i >> 6] &= ~(1 << UInt64(i & 63)); i += Int(p) }
+        }
+        standing = (0, 0)
+        for block in 0..<(bits + Self.blockBits - 1) / Self.blockBits {
+            var count: UInt64 = 0, positions: UInt64 = 0
+            for w in (block << (Self.blockShift - 6))..<Swift.min(wordCount, (block + 1) << (Self.blockShift - 6)) {
+                count += UInt64(words[w].nonzeroBitCount)
+                positions += PrimeTables.sumOfBitPositions(words[w]) + UInt64(64 * w) * UInt64(words[w].nonzeroBitCount)
+            }
+            blockCounts[block] = UInt32(count)
+            blockPositions[block] = positions
+            standing.count += count
+            standing.positions += positions
+        }
+    }
+
+    /// The first odd multiple of `p` that is at least `max(p, low + 1)`: where crossing off p begins (p
+    /// itself included: Φ(v, b) counts only the integers with no prime factor up to p_b).
+    func firstOddMultiple(of p: UInt64) -> UInt64 {
+        let from = Swift.max(p, low + 1)
+        var m = (from + p - 1) / p * p
+        if m % 2 == 0 { m += p }
+        return m
+    }
+
+    /// The count and sum of the integers standing in `[low, low + 2·bitCount)`.
+    var standingTally: LeafTally { tally(standing) }
+
+    /// Moves the query cursor back to the segment's start: before the leaves of the next prime.
+    mutating func rewind() { cursor = (0, 0, 0) }
+
+    /// The count and sum of the integers standing in `[low, v]`, `low ≤ v < low + 2·bitCount`. Successive
+    /// calls between ``rewind()``s must not decrease `v`.
+    mutating func standing(upTo v: UInt64) -> LeafTally {
+        guard v > low else { return .zero }
+        let t = Int(v - low - 1) / 2
+        let block = t >> Self.blockShift
+        while cursor.block < block {
+            cursor.count += UInt64(blockCounts[cursor.block])
+            cursor.positions += blockPositions[cursor.block]
+            cursor.block += 1
+        }
+        var count = cursor.count, positions = cursor.positions
+        let lastWord = t >> 6
+        var w = block << (Self.blockShift - 6)
+        while w <= lastWord {
+            var bits = words[w]
+            if w == lastWord && t & 63 != 63 { bits &= (1 << UInt64((t & 63) + 1)) - 1 }
+            let n = UInt64(bits.nonzeroBitCount)
+            count += n
+            positions += PrimeTables.sumOfBitPositions(bits) + UInt64(64 * w) * n
+            w += 1
+        }
+        return tally((count, positions))
+    }
+
+    /// Crosses off the odd multiples of `p` from `next` (an odd multiple) to the segment's end; returns the
+    /// first one past it.
+    mutating func crossOff(_ p: UInt64, from next: UInt64) -> UInt64 {
+        let end = low + 2 * UInt64(bitCount)
+        guard next < end else { return next }
+        var i = Int(next - low - 1) / 2
+        let step = Int(p)
+        while i < bitCount {
+            let mask: UInt64 = 1 << UInt64(i & 63)
+            if words[i >> 6] & mask != 0 {
+                words[i >> 6] ^= mask
+                blockCounts[i >> Self.blockShift] -= 1
+                blockPositions[i >> Self.blockShift] -= UInt64(i)
+                standing.count -= 1
+                standing.positions -= UInt64(i)
+            }
+            i += step
+        }
+        return low + 2 * UInt64(i) + 1
+    }
+
+    private func tally(_ t: (count: UInt64, positions: UInt64)) -> LeafTally {
+        LeafTally(count: t.count, sum: UInt128(t.count) &* UInt128(low + 1) &+ 2 &* UInt128(t.positions))
+    }
+}

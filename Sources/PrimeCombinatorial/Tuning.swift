@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Every tuning constant of the combinatorial engine, with its trade-off.
+public enum CombinatorialTuning {
+    /// Bits (odd integers) of the hard leaves' sieve segment: 2^19 bits is a 64 KiB bitmap, which stays in
+    /// the L2 cache with its counters; a longer segment means fewer visits of each sieving prime.
+    static let segmentBits = 1 << 19
+    /// Bits per counter block of the hard leaves' sieve: a leaf's φ reads the counters of the blocks before
+    /// it, then at most this many bits word by word. Smaller blocks mean more counters to walk.
+    static let blockBits = 256
+}
+
+enum Tuning {
+    /// `α` of `y = α·x^(1/3)`, ≈ 0.00036·ln³x: about 4 at 10^10, 18 at 10^16, 32 at 2^64 (the growth primesum
+    /// uses), never below 1.
+    static func alpha(_ x: UInt64) -> Double {
+        let l = log(Double(x))
+        return Swift.max(1, 0.00036 * l * l * l)
+    }
+
+    /// `y` stays below 2^31: the factor table packs a least prime factor and a sign into 32 bits.
+    static let largestY: UInt64 = 1 << 31 - 1
+}

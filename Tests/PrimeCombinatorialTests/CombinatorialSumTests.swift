@@ -1,0 +1,99 @@
+import Foundation
+import PrimeCombinatorial
+import PrimeSieve
+import Testing
+import TestSupport
+
+/// The combinatorial sum (and count) against independent oracles: the naive sieve, the segmented sieve,
+/// Lucy's recurrence, and the published values.
+@Suite struct CombinatorialSumTests {
+    private static let sieve = PrimeSieve()
+
+    @Test func everyBoundUpTo100000() {
+        let limit = 100_000
+        let prefix = Oracle.naivePrefixTallies(upTo: limit)
+        var wrong: [Int] = []
+        for n in 0...limit where CombinatorialPrimeSum(below: UInt128(n)).tally() != prefix[n] {
+            wrong.append(n)
+        }
+        #expect(wrong.isEmpty, "wrong below \(wrong.prefix(10))")
+    }
+
+    /// S(B) − S(A) from two combinatorial sums against the sieve of the short range [A, B): thousands of
+    /// random bounds up to 10^10 and hundreds up to 10^11 cost a sieve of a few million integers each.
+    @Test(arguments: [(UInt64(10_000_000_000), 2000), (100_000_000_000, 300)])
+    func differencesAgainstTheSieve(upTo top: UInt64, cases: Int) {
+        var random = SystemRandomNumberGenerator()
+        var wrong: [(UInt128, UInt128)] = []
+        for _ in 0..<cases {
+            let a = UInt128(UInt64.random(in: 0...top, using: &random))
+            let b = a + UInt128(UInt64.random(in: 0...2_000_000, using: &random))
+            let difference = CombinatorialPrimeSum(below: b).tally().minus(CombinatorialPrimeSum(below: a).tally())
+            if difference != Self.sieve.tally(from: a, to: b) { wrong.append((a, b)) }
+        }
+        #expect(wrong.isEmpty, "wrong differences for \(wrong.prefix(5))")
+    }
+
+    @Test func againstLucysRecurrence() {
+        var random = SystemRandomNumberGenerator()
+        var bounds: [UInt64] = [1_000_000_000_000, 999_999_999_989, 123_456_789_012]
+        bounds += (0..<60).map { _ in UInt64.random(in: 0...20_000_000_000, using: &random) }
+        for n in bounds {
+            #expect(CombinatorialPrimeSum(below: UInt128(n) + 1).tally() == Oracle.lucyTally(upTo: n), "n = \(n)")
+        }
+    }
+
+    @Test func publishedValues() {
+        for known in KnownAnswers.belowPowersOfTen + KnownAnswers.largePowersOfTen.prefix(4) {
+            #expect(CombinatorialPrimeSum(below: known.n).tally() == PrimeTally(count: known.count, sum: known.sum),
+                    "below \(known.n)")
+        }
+        #expect(CombinatorialPrimeSum(below: 1 << 32).tally().sum == KnownAnswers.below2To32Sum)
+        #expect(CombinatorialPrimeSum(below: 1 << 31).tally().sum == KnownAnswers.below2To31Sum)
+    }
+
+    /// Around 2^32 the tables' and the sieve's 32-bit limits: each bound against its neighbour and the sieve.
+    @Test func around2To32() {
+        let centre: UInt128 = 1 << 32
+        let base = CombinatorialPrimeSum(below: centre - 1000).tally()
+        for k: UInt128 in [999, 998, 1, 0] {
+            for n in [centre - k, centre + k] {
+                let want = base + Self.sieve.tally(from: centre - 1000, to: n)
+                #expect(CombinatorialPrimeSum(below: n).tally() == want, "n = \(n)")
+            }
+        }
+    }
+
+    /// The same answer whatever y (α), however many pieces, in whatever order they are combined: every
+    /// border between the parts moves.
+    @Test func independentOfParametersPiecesAndOrder() {
+        let n: UInt128 = 31_415_926_535
+        let want = Self.sieve.tally(from: 0, to: n)
+        for alpha in [1.0, 1.5, 3.0, 7.0, 20.0, 60.0] {
+            for perPart in [1, 2, 7, 31] {
+                let sum = CombinatorialPrimeSum(below: n, alpha: alpha, piecesPerPart: perPart)
+                let partials = sum.pieces.shuffled().map(sum.compute)
+                #expect(sum.total(of: partials) == want, "α = \(alpha), \(perPart) pieces per part")
+            }
+        }
+    }
+
+    /// Bounds where the parameters step: perfect cubes and squares (x^(1/3), sqrt(x) change) and their
+    /// neighbours, each against Lucy's recurrence.
+    @Test func whereParametersStep() {
+        for root: UInt128 in [215, 1000, 2154, 4641] {
+            for n in [root * root * root, root * root * root + 1, root * root * root + 2] {
+                #expect(CombinatorialPrimeSum(below: n).tally() == Oracle.lucyTally(upTo: UInt64(n - 1)), "n = \(n)")
+            }
+        }
+        for root: UInt128 in [99_991, 100_003, 316_223] {
+            for n in [root * root, root * root + 1, root * root + 2, root * root - 1] {
+                #expect(CombinatorialPrimeSum(below: n).tally() == Oracle.lucyTally(upTo: UInt64(n - 1)), "n = \(n)")
+            }
+        }
+    }
+}
+
+extension PrimeTally {
+    func minus(_ other: PrimeTally) -> PrimeTally { PrimeTally(count: count - other.count, sum: sum - other.sum) }
+}

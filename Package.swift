@@ -66,11 +66,19 @@ let package = Package(
             providers: [.apt(["libprimesieve-dev"])]
         ),
 
+        // libprimecount's C API: π(x), the yardstick of the combinatorial sum in the benchmark.
+        .systemLibrary(
+            name: "CPrimecount",
+            pkgConfig: "primecount",
+            providers: [.apt(["libprimecount-dev"])]
+        ),
+
         // libprimesieve's sum and count, the same way for the tests (oracle) and the benchmark (yardstick).
         .target(name: "PrimesieveReference", dependencies: ["CPrimesieve"]),
         // The benchmark: PrimeSum against libprimesieve in the same run (`./run.sh bench`).
         .executableTarget(name: "prime-sum-bench", dependencies: [
-            "PrimeSieve", "PrimeSumCommandLine", "PrimesieveReference", "CPrimesieve",
+            "PrimeSieve", "PrimeCombinatorial", "PrimeSumCommandLine", "PrimesieveReference", "CPrimesieve",
+            "CPrimecount",
         ]),
         // Counts the process's heap allocations (replaces malloc & co.); only the overhead benchmark links it.
         .target(name: "CAllocationCounter"),

@@ -61,7 +61,7 @@ readonly max_argument_length=4096
 readonly runtime_packages=(libopenmpi-dev openmpi-bin pkg-config perl)
 # The tests also build hosts in network namespaces (iproute2) and a throwaway Slurm.
 # And the wrapper's tests run against MPICH too (libmpich-dev), built in a folder of its own.
-readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin iproute2
+readonly test_packages=("${runtime_packages[@]}" libprimesieve-dev primesieve-bin libprimecount-dev iproute2
   slurmctld slurmd slurm-client munge libmpich-dev)
 readonly bench_packages=("${test_packages[@]}" gnuplot-nox)
 

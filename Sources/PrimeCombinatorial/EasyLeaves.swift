@@ -31,23 +31,40 @@ extension Context {
         return total
     }
 
-    /// The easy leaves of b with q in (`qAbove`, `qAtMost`], run by run.
+    /// The easy leaves of b with q in (`qAbove`, `qAtMost`]: Σ over q of (1 + π(v) − π(p_{b−1})) and of
+    /// p·q·(1 + S(v) − S(p_{b−1})), with v = x/(p·q).
+    ///
+    /// Up to q = sqrt(x/p), v > q and each next q moves v past several primes (sparse leaves): one division
+    /// and one look-up per leaf. Beyond, v < q and consecutive q mostly share π(v) (clustered leaves): the
+    /// whole run of q with the same π(v) costs a division and four look-ups, however long.
     private func easyLeaves(of b: Int, x2: UInt64, qAbove: UInt64, qAtMost: UInt64) -> LeafTally {
         let p = tables.prime(b)
-        let sumBefore = tables.tally(atMost: tables.prime(b - 1)).sum
-        var count: UInt64 = 0, weightedSum: UInt128 = 0
-        var i = tables.pi(qAbove) + 1
-        let last = tables.pi(qAtMost)
+        let before = tables.tally(atMost: tables.prime(b - 1))
+        let first = tables.pi(qAbove) + 1, last = tables.pi(qAtMost)
+        guard first <= last else { return .zero }
+        let lastSparse = Swift.min(last, tables.pi(Swift.min(x2.squareRootFloor(), y)))
+        // Σ over the leaves of π(v) and of q·S(v); the constant parts are added at the end.
+        var piSum: UInt64 = 0, weighted: UInt128 = 0
+        var i = first
+        while i <= lastSparse {
+            let q = tables.prime(i)
+            let atV = tables.tally(atMost: x2.dividedByFast(q))
+            piSum &+= atV.count
+            weighted &+= UInt128(q) &* UInt128(atV.sum)
+            i += 1
+        }
         while i <= last {
             let q = tables.prime(i)
-            let atV = tables.tally(atMost: x2 / q)
-            let l = Int(atV.count)
-            let j = Swift.min(last, tables.pi(Swift.min(x2 / tables.prime(l), y)))
-            let qSum = tables.tally(atMost: tables.prime(j)).sum - tables.tally(atMost: q - 1).sum
-            count &+= UInt64(j - i + 1) &* (1 &+ atV.count &- UInt64(b - 1))
-            weightedSum &+= UInt128(qSum) &* UInt128(1 + atV.sum - sumBefore)
+            let atV = tables.tally(atMost: x2.dividedByFast(q))
+            // The q sharing π(v) = l: those with x/(p·q) ≥ p_l, i.e. q ≤ x2 / p_l.
+            let j = Swift.min(last, tables.pi(Swift.min(x2 / tables.prime(Int(atV.count)), y)))
+            let qSum = tables.sums[j] &- tables.sums[i - 1]
+            piSum &+= UInt64(j - i + 1) &* atV.count
+            weighted &+= UInt128(qSum) &* UInt128(atV.sum)
             i = j + 1
         }
-        return LeafTally(count: count, sum: UInt128(p) &* weightedSum)
+        let qSum = tables.sums[last] &- tables.sums[first - 1]
+        return LeafTally(count: piSum &+ UInt64(last - first + 1) &* (1 &- before.count),
+                         sum: UInt128(p) &* (weighted &+ UInt128(qSum) &* (1 &- UInt128(before.sum))))
     }
 }

@@ -63,7 +63,7 @@ extension Context {
                     var weight = LeafTally(count: 1, sum: UInt128(p * m))
                     if entry & 1 == 0 { weight = weight.negated }
                     weights &+= weight
-                    partial &+= (carry &+ sieve.standing(upTo: x2 / m)).weighted(by: weight)
+                    partial &+= (carry &+ sieve.standing(upTo: x2.dividedByFast(m))).weighted(by: weight)
                 }
                 index -= 1
             }
@@ -78,7 +78,7 @@ extension Context {
                 let q = tables.prime(i)
                 let weight = LeafTally(count: 1, sum: UInt128(p * q))
                 weights &+= weight
-                partial &+= (carry &+ sieve.standing(upTo: x2 / q)).weighted(by: weight)
+                partial &+= (carry &+ sieve.standing(upTo: x2.dividedByFast(q))).weighted(by: weight)
                 i -= 1
             }
         }

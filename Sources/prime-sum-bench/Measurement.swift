@@ -1,5 +1,7 @@
+import CPrimecount
 import CPrimesieve
 import Foundation
+import PrimeCombinatorial
 import PrimeSieve
 import PrimesieveReference
 import Synchronization
@@ -24,7 +26,8 @@ enum Measurement {
         // The harness's own first-use costs (Foundation's file reading and number formatting page in a megabyte
         // of library code) are paid before the work, so every contender's peak is the same harness plus its work.
         _ = "\(peakResidentKiB()) \(UInt128.max) \(Double.pi)"
-        primesieve_set_num_threads(Int32(threads))  // its C API uses every core unless told otherwise
+        primesieve_set_num_threads(Int32(threads))  // their C APIs use every core unless told otherwise
+        primecount_set_num_threads(Int32(threads))
         if arguments[0] == "primesieve-sum" { prepareTally(to: hi) }  // its stop near 2^64: not primesieve's work
         let start = DispatchTime.now().uptimeNanoseconds
         let result: String
@@ -36,10 +39,15 @@ enum Measurement {
         case "primesieve-sum":
             let tally = primesieveTally(from: lo, to: hi)
             result = "\(tally.count) \(tally.sum)"
+        case "combinatorial":  // the combinatorial engine's sum below HI (LO must be 0)
+            let total = combinatorialSum(below: hi, threads: threads)
+            result = "\(total.count) \(total.sum)"
+        case "primecount-pi":  // libprimecount's π(HI − 1), its default algorithm (Gourdon's)
+            result = "\(primecount_pi(Int64(hi - 1)))"
         case "primesieve-count":
             result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
         default:
-            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum or primesieve-count, not '\(arguments[0])'")
+            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum, primesieve-count, combinatorial or primecount-pi, not '\(arguments[0])'")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(seconds, peakResidentKiB(), result)
@@ -61,6 +69,33 @@ enum Measurement {
         }
         let total = results.withLock { $0.reduce(.zero, +) }
         return "\(total.count) \(total.sum)"
+    }
+
+    /// The combinatorial engine on `threads` threads, each taking the costliest piece left (as a rank's
+    /// threads do).
+    static func combinatorialSum(below bound: UInt128, threads: Int) -> PrimeTally {
+        let alpha = ProcessInfo.processInfo.environment["PRIMESUM_ALPHA"].flatMap(Double.init)  // for tuning runs
+        let sum = CombinatorialPrimeSum(below: bound, alpha: alpha, piecesPerPart: threads == 1 ? 1 : 8 * threads)
+        let pieces = sum.pieces.sorted { sum.estimatedCost(of: $0) > sum.estimatedCost(of: $1) }
+        if ProcessInfo.processInfo.environment["PRIMESUM_PROFILE"] != nil {
+            var partials: [CombinatorialPrimeSum.PiecePartial] = []
+            for piece in pieces {
+                let start = Date()
+                partials.append(sum.compute(piece))
+                FileHandle.standardError.write(Data("\(piece): \(Date().timeIntervalSince(start)) s\n".utf8))
+            }
+            return sum.total(of: partials)
+        }
+        if threads == 1 { return sum.total(of: pieces.map(sum.compute)) }
+        let next = Atomic(0)
+        let partials = Mutex([CombinatorialPrimeSum.PiecePartial]())
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while case let k = next.add(1, ordering: .relaxed).oldValue, k < pieces.count {
+                let partial = sum.compute(pieces[k])
+                partials.withLock { $0.append(partial) }
+            }
+        }
+        return sum.total(of: partials.withLock { $0 })
     }
 
     static func peakResidentKiB() -> Int {

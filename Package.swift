@@ -43,7 +43,7 @@ let package = Package(
         // The distributed job: decide, plan, deal, compute, journal, reduce, gather. Owns every MPI call.
         // Compiled for testing in release builds too, so that its unit tests reach its internal pieces (the
         // job is coordination, not a hot loop: the flag costs it nothing measurable).
-        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve"], exclude: ["README.md"],
+        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve", "PrimeCombinatorial"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         // The tool's words, apart so that tests and the fuzzer reach them: number syntax, requests, usage
         // errors, human and JSON output.

@@ -14,7 +14,7 @@ import PrimeSieve
 public struct CombinatorialPrimeSum: Sendable {
     /// The sum is of the primes below this.
     public let bound: UInt128
-    private let context: Context?
+    let context: Context?
     /// The pieces of the work, each to be computed once.
     public let pieces: [Piece]
 

@@ -27,12 +27,13 @@ public enum Output {
             }.joined(separator: "  ") + "\n"
         }
         text += "load imbalance (slowest / mean): \(outcome.imbalance.formatted(decimals: 2)); "
-            + "\(outcome.ranks) ranks × \(outcome.threads) threads, \(outcome.wallSeconds.formatted(decimals: 3)) s\n"
+            + "\(outcome.ranks) ranks × \(outcome.threads) threads, \(outcome.wallSeconds.formatted(decimals: 3)) s; "
+            + "method: \(outcome.method.rawValue)\n"
         return text
     }
 
     /// The JSON document described in the README: `request`, `results`, `ranks`, `threads`, `wallSeconds`,
-    /// `imbalance`, `perRank`. Integers that may pass 2^53 are decimal strings.
+    /// `imbalance`, `perRank`; each result says its `method`. Integers that may pass 2^53 are decimal strings.
     public static func json(_ outcome: JobOutcome) -> String {
         var request: [(String, JSON)]
         switch outcome.request {
@@ -46,7 +47,8 @@ public enum Output {
             ("request", .object(request)),
             ("results", .array(outcome.answers.map {
                 .object([("lo", .string("\($0.query.lo)")), ("hi", .string("\($0.query.hi)")),
-                         ("count", .string("\($0.tally.count)")), ("sum", .string("\($0.tally.sum)"))])
+                         ("count", .string("\($0.tally.count)")), ("sum", .string("\($0.tally.sum)")),
+                         ("method", .string(outcome.method.rawValue))])
             })),
             ("ranks", .number("\(outcome.ranks)")),
             ("threads", .number("\(outcome.threads)")),

@@ -48,7 +48,7 @@ extension PrimeSumCommand {
     }
 
     /// The options that take a value (the word after them is that value, whatever it looks like).
-    private static let optionsWithValues: Set<String> = ["--batch", "--threads", "--segment-kib", "--schedule",
+    private static let optionsWithValues: Set<String> = ["--batch", "--threads", "--segment-kib", "--schedule", "--method",
                                                          "--progress", "--checkpoint", "--silence-limit"]
 
     /// ArgumentParser's own verdicts: `--help`, or its first line of complaint as one sentence.

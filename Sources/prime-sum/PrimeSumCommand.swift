@@ -42,6 +42,9 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(help: ArgumentHelp("static: one range of equal estimated cost per rank; dynamic: rank 0 deals chunks on demand (for unequal or busy nodes).", valueName: "static|dynamic"))
     var schedule: DistributedPrimeSum.Schedule = .static
 
+    @Option(help: ArgumentHelp("sieve: the segmented sieve; combinatorial: Deléglise–Rivat per bound; auto: whichever the cost models say is faster.", valueName: "auto|sieve|combinatorial"))
+    var method: Method = .auto
+
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
@@ -80,7 +83,8 @@ struct PrimeSumCommand: ParsableCommand {
     /// How the job is to run.
     var options: DistributedPrimeSum.Options {
         var options = DistributedPrimeSum.Options(threads: threads, progressInterval: progressInterval,
-                                                  schedule: schedule, checkpoint: checkpoint, silenceLimit: silenceLimit)
+                                                  schedule: schedule, checkpoint: checkpoint, silenceLimit: silenceLimit,
+                                                  method: method)
         if let segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
         return options
     }
@@ -99,3 +103,4 @@ struct PrimeSumCommand: ParsableCommand {
 }
 
 extension DistributedPrimeSum.Schedule: ExpressibleByArgument {}
+extension Method: ExpressibleByArgument {}

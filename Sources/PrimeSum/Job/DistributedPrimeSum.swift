@@ -25,6 +25,12 @@ public enum DistributedPrimeSum {
         Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
             announceStart(on: world)
+            var invocation = invocation
+            if case .compute(let request, let options) = invocation {
+                let resolved = options.resolved(for: request)
+                if let notice = resolved.notice, world.rank == 0 { writeToStandardError(notice) }
+                invocation = .compute(request, resolved.options)
+            }
             if case .compute(_, let options) = invocation, options.checkpoint != nil {
                 Interruption.install()
             } else {
@@ -83,16 +89,31 @@ public enum DistributedPrimeSum {
                     journal: Journal<ChunkRecord>?) throws -> JobOutcome? {
         let start = Environment.wallTime()
         let request = try broadcast(request, from: world.root(0))
-        let kind = SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve))
+        var outcome: JobOutcome?
+        if options.method == .combinatorial {
+            let kind = CombinatorialWork(request: request, threadsInJob: world.size * options.threads)
+            outcome = try run(kind, request: request, options: options, on: world, journal: nil)
+        } else {
+            let kind = SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve))
+            outcome = try run(kind, request: request, options: options, on: world, journal: journal)
+        }
+        outcome?.wallSeconds = Environment.wallTime() - start
+        return outcome
+    }
+
+    /// Runs `kind`'s work across all ranks of `world`: the outcome at rank 0, nil elsewhere.
+    private static func run<Kind: WorkKind>(_ kind: Kind, request: Request, options: Options, on world: Communicator,
+                                            journal: Journal<Kind.Record>?) throws -> JobOutcome? {
         let spotChecks = journal.map { Array($0.records.shuffled().prefix(JobTuning.spotCheckedRecords)) } ?? []
         let remaining = (journal?.remaining(of: kind.domain) ?? [kind.domain]) + spotChecks.map(\.piece)
         // What earlier runs saved, bar the records checked again (this run counts those); taken before this
         // run appends its own.
         let saved = journal.map { kind.partial(of: $0.records.filter { !spotChecks.contains($0) }) }
         let progress = try ProgressExchange(world: world, totalUnits: remaining.reduce(0) { $0 + $1.width },
-                                            displayInterval: options.progressInterval, silenceLimit: options.silenceLimit)
+                                            displayInterval: options.progressInterval, silenceLimit: options.silenceLimit,
+                                            unitName: kind.unitName)
         let computeStart = Environment.wallTime()
-        let share: RankShare<QueryTallies>
+        let share: RankShare<Kind.Partial>
         if options.usesDynamicSchedule {
             share = try DynamicSchedule.run(kind, remaining: remaining, threads: options.threads, world: world,
                                             keepsJournal: options.checkpoint != nil, journal: journal,
@@ -105,8 +126,8 @@ public enum DistributedPrimeSum {
             return nil
         }
         return JobOutcome(request: request, answers: zip(request.queries, gathered.perQuery).map(Answer.init),
-                          ranks: world.size, threads: options.threads,
-                          wallSeconds: Environment.wallTime() - start, perRank: gathered.perRank)
+                          ranks: world.size, threads: options.threads, wallSeconds: 0, perRank: gathered.perRank,
+                          method: options.method)
     }
 
     private static func broadcast(_ request: Request, from root: Root) throws -> Request {

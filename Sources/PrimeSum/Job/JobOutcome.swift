@@ -8,9 +8,12 @@ public struct JobOutcome: Sendable {
     public var threads: Int
     public var wallSeconds: Double
     public var perRank: [RankFigures]
+    /// How every answer was found: `sieve` or `combinatorial`.
+    public var method: Method
 
     public init(request: Request, answers: [Answer], ranks: Int, threads: Int, wallSeconds: Double,
-                perRank: [RankFigures]) {
+                perRank: [RankFigures], method: Method = .sieve) {
+        self.method = method
         self.request = request
         self.answers = answers
         self.ranks = ranks

@@ -18,12 +18,16 @@ extension DistributedPrimeSum {
         public var checkpoint: String?
         /// Seconds a rank may go without reporting its progress before the job is ended (exit status 75).
         public var silenceLimit: Double
+        /// How the answers are found; `auto` is resolved by ``resolved(for:)`` before the job runs.
+        public var method: Method
 
         /// The default ``silenceLimit``: long enough for a rank starved of its core by other jobs for minutes.
         public static let defaultSilenceLimit = 300.0
 
         public init(threads: Int = 1, sieve: SieveConfiguration = .default, progressInterval: Double? = nil,
-                    schedule: Schedule = .static, checkpoint: String? = nil, silenceLimit: Double = defaultSilenceLimit) {
+                    schedule: Schedule = .static, checkpoint: String? = nil, silenceLimit: Double = defaultSilenceLimit,
+                    method: Method = .auto) {
+            self.method = method
             self.threads = threads
             self.sieve = sieve
             self.progressInterval = progressInterval
@@ -33,6 +37,17 @@ extension DistributedPrimeSum {
         }
 
         var usesDynamicSchedule: Bool { schedule == .dynamic || checkpoint != nil }
+
+        /// The options with `method` resolved for `request` (`auto` by the cost models, alike on every rank),
+        /// and, when the combinatorial method runs with `--checkpoint`, the sentence rank 0 prints about it:
+        /// combinatorial runs keep no journal (they take minutes where the sieve would take days).
+        func resolved(for request: Request) -> (options: Options, notice: String?) {
+            var options = self
+            if options.method == .auto { options.method = request.cheaperMethod }
+            guard options.method == .combinatorial, let path = options.checkpoint else { return (options, nil) }
+            options.checkpoint = nil
+            return (options, "prime-sum: the combinatorial method keeps no journal: \(path) is not used\n")
+        }
     }
 
     /// How the work is spread over the ranks.

@@ -34,12 +34,17 @@ public final class ProgressExchange {
     private var receive: ReceiveRequest<UInt64>?
     private var lastDisplay: Double
     private var displayed = false
+    private let unitName: String?
 
     /// - Parameters:
     ///   - displayInterval: seconds between progress displays at rank 0; nil for none.
     ///   - silenceLimit: seconds after which a rank that has not reported ends the job (``RankSilent``).
-    init(world: Communicator, totalUnits: UInt128, displayInterval: Double?, silenceLimit: Double) throws {
+    ///   - unitName: what the units count, for the rate shown ("integers"); nil to show no rate (units that
+    ///     are estimated costs).
+    init(world: Communicator, totalUnits: UInt128, displayInterval: Double?, silenceLimit: Double,
+         unitName: String? = "integers") throws {
         self.world = world
+        self.unitName = unitName
         self.totalUnits = Double(totalUnits)
         self.displayInterval = displayInterval
         self.silenceLimit = silenceLimit
@@ -124,7 +129,7 @@ public final class ProgressExchange {
         let rate = done / Swift.max(elapsed, 1e-9)
         let left = rate > 0 ? (totalUnits - done) / rate : .infinity
         let text = "prime-sum: \((fraction * 100).formatted(decimals: 1))% of \(world.size) ranks' work, "
-            + "\((rate / 1e6).formatted(decimals: 1)) million integers/s, "
+            + (unitName.map { "\((rate / 1e6).formatted(decimals: 1)) million \($0)/s, " } ?? "")
             + (left.isFinite ? "about \(Int(left.rounded())) s left" : "time left unknown")
         writeToStandardError(isTerminal ? "\r\u{1B}[K" + text : text + "\n")
         displayed = true

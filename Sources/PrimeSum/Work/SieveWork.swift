@@ -7,6 +7,7 @@ struct SieveWork: WorkKind {
     let engine: PrimeSieve
     let borders: QueryBorders
     let domain: Query
+    var unitName: String? { "integers" }
 
     init(request: Request, engine: PrimeSieve) {
         self.engine = engine

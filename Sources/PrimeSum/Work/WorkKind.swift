@@ -14,6 +14,8 @@ protocol WorkKind: Sendable {
 
     /// The whole work, in the kind's coordinates.
     var domain: Query { get }
+    /// What the domain's units count, for the progress display's rate; nil when they are estimated costs.
+    var unitName: String? { get }
     /// Cuts `part` into `parts` consecutive ranges of about equal estimated cost: `parts + 1` ascending borders
     /// from `part.lo` to `part.hi` (borders repeat where `part` has fewer integers than `parts`).
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128]

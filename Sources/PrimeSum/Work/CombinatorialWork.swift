@@ -1,0 +1,183 @@
+import MPI
+import PrimeCombinatorial
+import PrimeSieve
+
+/// The combinatorial method's work: every piece of the sums below the request's bounds, laid end to end
+/// on a line of cost units, costliest first, so that the job's planner, queue and schedules cut it like
+/// the sieve's span (a range of units holds the pieces that start in it).
+///
+/// Each rank builds the same engines (their tables: O(y) memory each). A rank's partial is the list of its
+/// pieces' partials; rank 0 gathers them all and combines each sum's exactly, in any order.
+struct CombinatorialWork: WorkKind {
+    let request: Request
+    let bounds: [UInt128]
+    let sums: [CombinatorialPrimeSum]
+    /// Every piece: its sum, the piece, and where its units start on the line (ascending).
+    private let slots: [Slot]
+    let domain: Query
+    var unitName: String? { nil }
+
+    private struct Slot {
+        var sum: Int
+        var piece: CombinatorialPrimeSum.Piece
+        var start: UInt128
+    }
+
+    /// The units on the line: enough that the cheapest piece of a large sum still has a few.
+    private static let totalUnits: Double = 1e12
+
+    /// - Parameter threadsInJob: every rank's threads together: each part of each sum is cut into about
+    ///   `JobTuning.dealtPiecesPerThread` pieces per thread.
+    init(request: Request, threadsInJob: Int) {
+        self.request = request
+        bounds = request.combinatorialBounds
+        let perPart = Swift.max(1, threadsInJob * JobTuning.dealtPiecesPerThread)
+        sums = bounds.map { CombinatorialPrimeSum(below: $0, piecesPerPart: $0 < 1 << 32 ? 1 : perPart) }
+        let costed = sums.enumerated().flatMap { index, sum in
+            sum.pieces.map { (index, $0, Swift.max(sum.estimatedCost(of: $0), 1e-9)) }
+        }.sorted { $0.2 > $1.2 }
+        let totalCost = costed.reduce(0) { $0 + $1.2 }
+        var start: UInt128 = 0
+        slots = costed.map { sum, piece, cost in
+            defer { start += UInt128(Swift.max(1, (cost / totalCost * Self.totalUnits).rounded())) }
+            return Slot(sum: sum, piece: piece, start: start)
+        }
+        domain = Query(lo: 0, hi: start)
+    }
+
+    /// The slots whose units start in `part`.
+    private func slotIndices(in part: Query) -> Range<Int> {
+        firstSlot(atOrAfter: part.lo)..<firstSlot(atOrAfter: part.hi)
+    }
+
+    private func firstSlot(atOrAfter unit: UInt128) -> Int {
+        var lo = 0, hi = slots.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if slots[mid].start < unit { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private func end(of slot: Int) -> UInt128 { slot + 1 < slots.count ? slots[slot + 1].start : domain.hi }
+
+    func equalCostBorders(of part: Query, parts: Int) -> [UInt128] {
+        (0...parts).map { part.lo + part.width * UInt128($0) / UInt128(parts) }
+    }
+
+    /// A piece of the line is at least one of the engine's pieces.
+    func worthwhilePieceCount(of part: Query, maximum: Int) -> Int {
+        Swift.max(1, Swift.min(maximum, slotIndices(in: part).count))
+    }
+
+    func compute(_ piece: Query, progress: @escaping @Sendable (UInt64) -> Void) -> LeavesRecord {
+        let partials = slotIndices(in: piece).map { index in
+            let slot = slots[index]
+            defer { progress(UInt64(end(of: index) - slot.start)) }
+            return sums[slot.sum].compute(slot.piece)
+        }
+        return LeavesRecord(piece: piece, partials: partials)
+    }
+
+    func accepts(_ record: LeavesRecord) -> Bool {
+        let indices = slotIndices(in: record.piece)
+        return domain.lo <= record.piece.lo && record.piece.hi <= domain.hi && indices.count == record.partials.count
+            && zip(indices, record.partials).allSatisfy { sums[slots[$0].sum].accepts($1, for: slots[$0].piece) }
+    }
+
+    var emptyPartial: CombinatorialPartial { CombinatorialPartial() }
+
+    func partial(of record: LeavesRecord) -> CombinatorialPartial {
+        CombinatorialPartial(entries: zip(slotIndices(in: record.piece), record.partials).map { ($0, $1) })
+    }
+
+    func combine(_ partial: inout CombinatorialPartial, with other: CombinatorialPartial) {
+        partial.entries += other.entries
+    }
+
+    /// Every rank's pieces gathered at rank 0 (as words: slot, length, the partial's words).
+    func reduce(_ partial: CombinatorialPartial, at root: Root) throws -> CombinatorialPartial? {
+        let words = partial.entries.flatMap { slot, p -> [UInt128] in
+            let body = p.words
+            return [UInt128(slot), UInt128(body.count)] + body
+        }
+        guard let gathered = try root.gatherv(words) else { return nil }
+        var entries: [(Int, CombinatorialPrimeSum.PiecePartial)] = []
+        for words in gathered {
+            var i = 0
+            while i < words.count {
+                guard i + 1 < words.count, let slot = Int(exactly: words[i]), slot < slots.count,
+                      let length = Int(exactly: words[i + 1]), i + 2 + length <= words.count,
+                      let p = CombinatorialPrimeSum.PiecePartial(words: Array(words[(i + 2)..<(i + 2 + length)])),
+                      sums[slots[slot].sum].accepts(p, for: slots[slot].piece)
+                else { throw JobError.malformedMessage("a rank's combinatorial partials") }
+                entries.append((slot, p))
+                i += 2 + length
+            }
+        }
+        return CombinatorialPartial(entries: entries)
+    }
+
+    /// The queries' tallies once `partial` holds every piece (at rank 0 after the reduce); zeros before.
+    func tallies(of partial: CombinatorialPartial) -> QueryTallies {
+        let queries = request.queries
+        guard partial.entries.count == slots.count else { return .zero(queryCount: queries.count) }
+        var bySum = [[CombinatorialPrimeSum.PiecePartial]](repeating: [], count: sums.count)
+        for (slot, p) in partial.entries { bySum[slots[slot].sum].append(p) }
+        var below: [UInt128: PrimeTally] = [0: .zero]
+        for (index, sum) in sums.enumerated() { below[sum.bound] = sum.total(of: bySum[index]) }
+        let perQuery = queries.map { q -> PrimeTally in
+            guard q.lo < q.hi, let high = below[q.hi], let low = below[q.lo] else { return .zero }
+            return PrimeTally(count: high.count - low.count, sum: high.sum - low.sum)
+        }
+        return QueryTallies(perQuery: perQuery, total: .zero)
+    }
+}
+
+/// Some of the combinatorial work's pieces, each with its place (slot) on the line.
+struct CombinatorialPartial: Sendable {
+    var entries: [(Int, CombinatorialPrimeSum.PiecePartial)] = []
+}
+
+/// A finished run of the combinatorial line: its range of units and its pieces' partials.
+struct LeavesRecord: PieceRecord {
+    var piece: Query
+    var partials: [CombinatorialPrimeSum.PiecePartial]
+
+    var words: [UInt128] {
+        [piece.lo, piece.hi, UInt128(partials.count)] + partials.flatMap { [UInt128($0.words.count)] + $0.words }
+    }
+
+    init(piece: Query, partials: [CombinatorialPrimeSum.PiecePartial]) {
+        self.piece = piece
+        self.partials = partials
+    }
+
+    init?(words: [UInt128]) {
+        guard words.count >= 3, words[0] <= words[1], let n = Int(exactly: words[2]) else { return nil }
+        var partials: [CombinatorialPrimeSum.PiecePartial] = []
+        var i = 3
+        for _ in 0..<n {
+            guard i < words.count, let length = Int(exactly: words[i]), i + 1 + length <= words.count,
+                  let p = CombinatorialPrimeSum.PiecePartial(words: Array(words[(i + 1)..<(i + 1 + length)]))
+            else { return nil }
+            partials.append(p)
+            i += 1 + length
+        }
+        guard i == words.count else { return nil }
+        self.init(piece: Query(lo: words[0], hi: words[1]), partials: partials)
+    }
+
+    /// `leaves` and the record's words in decimal (combinatorial runs keep no journal yet: for symmetry and
+    /// tests).
+    var journalLine: String { (["leaves"] + words.map { "\($0)" }).joined(separator: " ") }
+
+    init?(journalLine words: [Substring]) {
+        guard words.first == "leaves" else { return nil }
+        let values = words.dropFirst().compactMap { UInt128($0) }
+        guard values.count == words.count - 1 else { return nil }
+        self.init(words: values)
+    }
+
+    static func == (a: LeavesRecord, b: LeavesRecord) -> Bool { a.words == b.words }
+}

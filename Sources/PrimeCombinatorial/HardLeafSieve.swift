@@ -8,6 +8,7 @@
 struct HardLeafSieve {
     private static let blockBits = CombinatorialTuning.blockBits
     private static let blockShift = blockBits.trailingZeroBitCount
+    private static let wordsPerBlock = blockBits / 64
     private(set) var low: UInt64 = 0
     private(set) var bitCount = 0
     private var words: [UInt64]
@@ -15,7 +16,8 @@ struct HardLeafSieve {
     private var blockPositions: [UInt64]
     /// The integers standing in the whole segment.
     private(set) var standing = (count: UInt64(0), positions: UInt64(0))
-    private var cursor = (block: 0, count: UInt64(0), positions: UInt64(0))
+    /// The query cursor: the words before `word` are summed in `count` and `positions`.
+    private var cursor = (word: 0, count: UInt64(0), positions: UInt64(0))
 
     init(capacity bits: Int) {
         words = [UInt64](repeating: 0, count: (bits + 63) / 64)
@@ -66,28 +68,35 @@ struct HardLeafSieve {
     mutating func rewind() { cursor = (0, 0, 0) }
 
     /// The count and sum of the integers standing in `[low, v]`, `low ≤ v < low + 2·bitCount`. Successive
-    /// calls between ``rewind()``s must not decrease `v`.
+    /// calls between ``rewind()``s must not decrease `v`: the cursor moves forward by whole blocks (their
+    /// counters), then by whole words (popcounts), so that dense leaves share the words between them.
     mutating func standing(upTo v: UInt64) -> LeafTally {
         guard v > low else { return .zero }
         let t = Int(v - low - 1) / 2
-        let block = t >> Self.blockShift
-        while cursor.block < block {
-            cursor.count += UInt64(blockCounts[cursor.block])
-            cursor.positions += blockPositions[cursor.block]
-            cursor.block += 1
+        let targetWord = t >> 6
+        if targetWord - cursor.word >= Self.wordsPerBlock {
+            while cursor.word % Self.wordsPerBlock != 0 { addWordToCursor() }  // the rest of this block
+            while cursor.word + Self.wordsPerBlock <= targetWord {
+                let block = cursor.word / Self.wordsPerBlock
+                cursor.count += UInt64(blockCounts[block])
+                cursor.positions += blockPositions[block]
+                cursor.word += Self.wordsPerBlock
+            }
         }
-        var count = cursor.count, positions = cursor.positions
-        let lastWord = t >> 6
-        var w = block << (Self.blockShift - 6)
-        while w <= lastWord {
-            var bits = words[w]
-            if w == lastWord && t & 63 != 63 { bits &= (1 << UInt64((t & 63) + 1)) - 1 }
-            let n = UInt64(bits.nonzeroBitCount)
-            count += n
-            positions += PrimeTables.sumOfBitPositions(bits) + UInt64(64 * w) * n
-            w += 1
-        }
-        return tally((count, positions))
+        while cursor.word < targetWord { addWordToCursor() }
+        var bits = words[targetWord]
+        if t & 63 != 63 { bits &= (1 << UInt64((t & 63) + 1)) - 1 }
+        let n = UInt64(bits.nonzeroBitCount)
+        return tally((cursor.count + n, cursor.positions + PrimeTables.sumOfBitPositions(bits) + UInt64(64 * targetWord) * n))
+    }
+
+    @inline(__always)
+    private mutating func addWordToCursor() {
+        let bits = words[cursor.word]
+        let n = UInt64(bits.nonzeroBitCount)
+        cursor.count += n
+        cursor.positions += PrimeTables.sumOfBitPositions(bits) + UInt64(64 * cursor.word) * n
+        cursor.word += 1
     }
 
     /// Crosses off the odd multiples of `p` from `next` (an odd multiple) to the segment's end; returns the

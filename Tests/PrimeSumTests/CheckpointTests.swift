@@ -45,7 +45,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = folder.appendingPathComponent("journal").path
 
-        let first = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", journal] + Self.request)
+        let first = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", journal] + Self.request)
         #expect(Self.waitForRecords(3, in: journal, running: first), "no chunk was saved while the job ran")
         first.signal(SIGKILL)  // mpirun itself, as if its machine died
         let killed = try first.wait()
@@ -54,7 +54,7 @@ import TestSupport
         let saved = Self.lines(of: journal).count - 1
         #expect(saved >= 3)
 
-        let resumed = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--quiet", "--threads", "2", "--checkpoint", journal] + Self.request,
+        let resumed = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--quiet", "--method", "sieve", "--threads", "2", "--checkpoint", journal] + Self.request,
                                                 timeLimit: 300)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardOutput == Self.answer)
@@ -63,7 +63,7 @@ import TestSupport
         Self.expectCovers(journal, upTo: 30_000_000_000)
 
         // A finished journal: nothing is computed again, nothing appended.
-        let again = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--checkpoint", journal] + Self.request, timeLimit: 60)
+        let again = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", journal] + Self.request, timeLimit: 60)
         #expect(again.standardOutput == Self.answer)
         #expect(Self.lines(of: journal).count - 1 == total)
         #expect(again.seconds < 10)
@@ -75,7 +75,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = folder.appendingPathComponent("journal").path
 
-        let first = try BoundedCommand.startScript(["--no-build", "-n", "3", "--", "--quiet", "--checkpoint", journal] + Self.request,
+        let first = try BoundedCommand.startScript(["--no-build", "-n", "3", "--", "--quiet", "--method", "sieve", "--checkpoint", journal] + Self.request,
                                                    timeLimit: 300)
         #expect(Self.waitForRecords(2, in: journal, running: first))
         let signalled = Date()
@@ -87,7 +87,7 @@ import TestSupport
         #expect(stopped.standardOutput.isEmpty)
         #expect(BoundedCommand.poll(for: 10) { BoundedCommand.processes(matching: journal).isEmpty }, "ranks left behind")
 
-        let resumed = try BoundedCommand.runScript(["--no-build", "-n", "2", "--", "--quiet", "--threads", "2", "--checkpoint", journal]
+        let resumed = try BoundedCommand.runScript(["--no-build", "-n", "2", "--", "--quiet", "--method", "sieve", "--threads", "2", "--checkpoint", journal]
                                                    + Self.request, timeLimit: 300)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardOutput == Self.answer)
@@ -97,7 +97,7 @@ import TestSupport
     /// A small finished journal to spoil: the batch makes records of several pieces.
     static func finishedJournal(in folder: URL) throws -> (path: String, output: String) {
         let path = folder.appendingPathComponent("journal").path
-        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--quiet", "--checkpoint", path, "--batch", "1e8:3e8:2e7"],
+        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "--batch", "1e8:3e8:2e7"],
                                                timeLimit: 120)
         #expect(result.status == 0)
         #expect(lines(of: path).count >= 4, "want several records to work with")
@@ -105,7 +105,7 @@ import TestSupport
     }
 
     static func runOn(_ path: String, _ request: [String] = ["--batch", "1e8:3e8:2e7"]) throws -> CommandResult {
-        try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", path] + request, timeLimit: 120)
+        try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path] + request, timeLimit: 120)
     }
 
     /// Replaces the journal's line `index` with `body` plus its correct checksum.

@@ -22,7 +22,7 @@ import TestSupport
     func acrossThreeHosts() throws {
         let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["2^32-1e7", "2^32+1e7"], timeLimit: 120)
         let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
-                                            ["3", "--", "--", "--quiet", "--json", "2^32-1e7", "2^32+1e7"], timeLimit: 180)
+                                            ["3", "--", "--", "--quiet", "--method", "sieve", "--json", "2^32-1e7", "2^32+1e7"], timeLimit: 180)
         #expect(result.status == 0, "\(result.standardError)")
         let document = try Self.json(result.standardOutput)
         let results = try #require(document["results"] as? [[String: String]])
@@ -36,7 +36,7 @@ import TestSupport
     func slurmBatchJob() throws {
         let local = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--batch", "1e6:2e6:5e4"], timeLimit: 120)
         let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"),
-                                            ["2", "4", "--", "--no-build", "--", "--quiet", "--json", "--batch", "1e6:2e6:5e4"],
+                                            ["2", "4", "--", "--no-build", "--", "--quiet", "--method", "sieve", "--json", "--batch", "1e6:2e6:5e4"],
                                             timeLimit: 300)
         #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
         let document = try Self.json(result.standardOutput)
@@ -50,7 +50,7 @@ import TestSupport
           .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
     func linkDown() throws {
         let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
-                                            ["3", "--", "--net-timeout", "6", "--", "--quiet", "1e13"], timeLimit: 120,
+                                            ["3", "--", "--net-timeout", "6", "--", "--quiet", "--method", "sieve", "1e13"], timeLimit: 120,
                                             environment: ["PRIMESUM_TEST_LINK_DOWN": "3:4"])
         #expect(result.status != 0 && result.status != 124, "status \(result.status): \(result.standardError)")
         // 4 s until the link goes down, about 6 s to notice, a few to tear down.
@@ -70,7 +70,7 @@ import TestSupport
         let range = ["2^64-6e10", "2^64"]
         let result = try BoundedCommand.run(
             Self.script("slurm-cluster.sh"),
-            ["1", "2", "--", "--no-build", "--", "--quiet", "--checkpoint", journal] + range, timeLimit: 600,
+            ["1", "2", "--", "--no-build", "--", "--quiet", "--method", "sieve", "--checkpoint", journal] + range, timeLimit: 600,
             environment: ["SLURM_TEST_FIRST_SBATCH": "--time=1 --signal=B:USR1@50", "SLURM_TEST_JOB_SECONDS": "240"])
         #expect(result.standardError.contains("first job exit code 75"), "\(result.standardError)")
         #expect(result.standardError.contains("run the same command again to resume"))

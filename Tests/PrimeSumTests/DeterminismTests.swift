@@ -10,7 +10,7 @@ import TestSupport
         var threads: Int
         var schedule: String
         var description: String { "\(ranks) ranks × \(threads) threads, \(schedule)" }
-        var arguments: [String] { ["--quiet", "--threads", "\(threads)", "--schedule", schedule] }
+        var arguments: [String] { ["--quiet", "--method", "sieve", "--threads", "\(threads)", "--schedule", schedule] }
     }
 
     static let everyCombination: [Combination] = (1...8).flatMap { ranks in
@@ -64,7 +64,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let full = folder.appendingPathComponent("full").path
         let request = ["2^32-3e7", "2^32+3e7"]
-        let first = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", full] + request, timeLimit: 120)
+        let first = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", full] + request, timeLimit: 120)
         #expect(first.standardOutput == Self.acrossTwoTo32Line)
         let lines = CheckpointTests.lines(of: full)
         #expect(lines.count >= 5)

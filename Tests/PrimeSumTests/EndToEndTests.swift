@@ -65,7 +65,7 @@ import TestSupport
 
     @Test("--json prints one document with decimal strings, the request and per-rank figures")
     func json() throws {
-        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--json", "--batch", "2^31:2^32+1:2^31"],
+        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--json", "--method", "sieve", "--batch", "2^31:2^32+1:2^31"],
                                                timeLimit: 120)
         #expect(result.status == 0, "\(result.standardError)")
         let document = try #require(
@@ -77,7 +77,8 @@ import TestSupport
         #expect(request == ["kind": "batch", "from": "2147483648", "to": "4294967297", "step": "2147483648"])
         let results = try #require(document["results"] as? [[String: String]])
         #expect(results.count == 2)
-        #expect(results[0] == ["lo": "0", "hi": "2147483648", "count": "105097565", "sum": "\(KnownAnswers.below2To31Sum)"])
+        #expect(results[0] == ["lo": "0", "hi": "2147483648", "count": "105097565", "sum": "\(KnownAnswers.below2To31Sum)",
+                               "method": "sieve"])
         #expect(results[1]["sum"] == "\(KnownAnswers.below2To32Sum)")
         #expect(results[1]["count"] == "203280221")
         let perRank = try #require(document["perRank"] as? [[String: Any]])
@@ -93,20 +94,20 @@ import TestSupport
 
     @Test("progress reaches stderr as plain lines while the answer is unchanged; --quiet silences it")
     func progress() throws {
-        let shown = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--progress", "0.3", "1e10"], timeLimit: 120)
+        let shown = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--method", "sieve", "--progress", "0.3", "1e10"], timeLimit: 120)
         #expect(shown.status == 0)
         #expect(shown.standardOutput == Self.humanLine(below: 10_000_000_000, sum: KnownAnswers.below1e10.sum,
                                                        count: KnownAnswers.below1e10.count) + "\n")
         let lines = shown.errorLines
         #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("prime-sum: ") && $0.contains("% of 2 ranks' work") },
                 "\(shown.standardError)")
-        let quiet = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--progress", "0.3", "1e10"], timeLimit: 120)
+        let quiet = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--progress", "0.3", "1e10"], timeLimit: 120)
         #expect(quiet.status == 0 && quiet.standardError.isEmpty && quiet.standardOutput == shown.standardOutput)
     }
 
     @Test("--report prints every rank's host, range, primes and seconds, and the imbalance")
     func report() throws {
-        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--report", "1e8"], timeLimit: 120)
+        let result = try BoundedCommand.mpirun(ranks: 3, "prime-sum", ["--report", "--method", "sieve", "1e8"], timeLimit: 120)
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count == 6)

@@ -7,7 +7,7 @@ import TestSupport
     @Test("a rank killed with SIGKILL mid-run ends the job within 5 seconds, nothing left running")
     func rankKilled() throws {
         let marker = "--segment-kib=256"  // an unusual argument, to find this job's ranks
-        let job = try BoundedCommand.startMPIRun(ranks: 3, "prime-sum", ["--quiet", marker, "1e12"], timeLimit: 120)
+        let job = try BoundedCommand.startMPIRun(ranks: 3, "prime-sum", ["--quiet", marker, "--method", "sieve", "1e12"], timeLimit: 120)
         var ranks: [Int32] = []
         #expect(BoundedCommand.poll(for: 30) {
             ranks = BoundedCommand.processes(matching: "^\(BoundedCommand.product("prime-sum")) --quiet \(marker)")
@@ -45,7 +45,7 @@ import TestSupport
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target.path)
         default: path = folder.appendingPathComponent("missing/journal").path
         }
-        let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--checkpoint", path, "1e9"], timeLimit: 60)
+        let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--method", "sieve", "--checkpoint", path, "1e9"], timeLimit: 60)
         #expect(result.status == 73, "\(bad.name): \(result.standardError)")
         #expect(result.errorLines.count == 1, "\(result.standardError)")
         #expect(result.standardError.contains(bad.says))
@@ -75,7 +75,7 @@ import TestSupport
     func readOnlyCheckpoint() throws {
         guard let folder = try Self.smallFilesystem(kibibytes: 64, readOnly: true) else { return }
         defer { Self.unmount(folder) }
-        let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--checkpoint", folder.appendingPathComponent("j").path, "1e9"],
+        let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--method", "sieve", "--checkpoint", folder.appendingPathComponent("j").path, "1e9"],
                                                timeLimit: 60)
         #expect(result.status == 73, "\(result.standardError)")
         #expect(result.errorLines.count == 1)
@@ -89,7 +89,7 @@ import TestSupport
         defer { Self.unmount(folder) }
         let request = ["--batch", "1e9:2e9:1e6"]  // 1000 bounds: records of many pieces fill 8 KiB quickly
         let journal = folder.appendingPathComponent("journal").path
-        let full = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", journal] + request, timeLimit: 120)
+        let full = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", journal] + request, timeLimit: 120)
         #expect(full.status == 74, "\(full.standardError)")
         #expect(full.standardError.contains("No space left on device"))
         #expect(full.standardOutput.isEmpty)
@@ -101,7 +101,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: roomy) }
         let moved = roomy.appendingPathComponent("journal").path
         try kept.write(to: URL(fileURLWithPath: moved))
-        let resumed = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", moved] + request, timeLimit: 120)
+        let resumed = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", moved] + request, timeLimit: 120)
         let plain = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet"] + request, timeLimit: 120)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(plain.status == 0)

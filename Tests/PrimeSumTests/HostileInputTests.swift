@@ -34,7 +34,7 @@ import TestSupport
         try Self.handMadeJournal(at: path, record: record)
         let before = try #require(FileManager.default.contents(atPath: path))
         for ranks in [1, 2] {
-            let result = try BoundedCommand.mpirun(ranks: ranks, "prime-sum", ["--quiet", "--checkpoint", path, "100"])
+            let result = try BoundedCommand.mpirun(ranks: ranks, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "100"])
             #expect(result.status == 65, "\(record) at \(ranks) ranks: \(result.status) \(result.standardOutput)")
             #expect(result.standardOutput.isEmpty)
             #expect(result.standardError.contains("refusing checkpoint"), "\(result.standardError)")
@@ -54,7 +54,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
         try Self.handMadeJournal(at: path, record: record)
-        let result = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--checkpoint", path, "100"])
+        let result = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "100"])
         CheckpointTests.expectRefused(result, saying: "line 2 is not a chunk record", file: path,
                                       unchanged: try #require(FileManager.default.contents(atPath: path)))
     }
@@ -66,7 +66,7 @@ import TestSupport
         let path = folder.appendingPathComponent("precious").path
         for contents in ["precious", "precious\n", "primesum-journal 1 below 100"] {
             try contents.write(toFile: path, atomically: false, encoding: .utf8)
-            let result = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--checkpoint", path, "100"])
+            let result = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "100"])
             CheckpointTests.expectRefused(result, saying: "not a prime-sum checkpoint journal", file: path,
                                           unchanged: Data(contents.utf8))
         }
@@ -77,9 +77,9 @@ import TestSupport
         let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
-        let first = try BoundedCommand.startMPIRun(ranks: 1, "prime-sum", ["--quiet", "--checkpoint", path, "3e10"])
+        let first = try BoundedCommand.startMPIRun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"])
         #expect(CheckpointTests.waitForRecords(1, in: path, running: first))
-        let second = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--checkpoint", path, "3e10"])
+        let second = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"])
         #expect(second.status == 73, "\(second.standardError)")
         #expect(second.errorLines.count == 1 && second.standardError.contains("another prime-sum job is using it"),
                 "\(second.standardError)")
@@ -93,7 +93,7 @@ import TestSupport
         let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
-        let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", path, "3e10"])
+        let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"])
         #expect(CheckpointTests.waitForRecords(1, in: path, running: job))
         try FileManager.default.removeItem(atPath: path)
         let result = try job.wait()
@@ -144,7 +144,7 @@ import TestSupport
     @Test("the job does not outlive run.sh: SIGHUP stops it, and so does SIGKILL of run.sh", arguments: [SIGHUP, SIGKILL])
     func jobDiesWithRunScript(signal: Int32) throws {
         let marker = "\(1_000_000_000_000 + Int(signal))"  // a command line of its own, to look for
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker], timeLimit: 120)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", "--method", "sieve", marker], timeLimit: 120)
         #expect(BoundedCommand.poll(for: 30) { BoundedCommand.processes(matching: "--quiet \(marker)").count >= 3 },
                 "the job did not start")
         job.signal(signal)
@@ -199,7 +199,7 @@ import TestSupport
         let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
-        let job = try BoundedCommand.startMPIRun(ranks: 3, "prime-sum", ["--quiet", "--silence-limit", "6", "--checkpoint", path, "3e10"])
+        let job = try BoundedCommand.startMPIRun(ranks: 3, "prime-sum", ["--quiet", "--method", "sieve", "--silence-limit", "6", "--checkpoint", path, "3e10"])
         #expect(CheckpointTests.waitForRecords(1, in: path, running: job))
         let mpirun = try #require(job.programID)
         let rank = try #require(Self.rankProcess(1, childOf: mpirun), "rank 1 not found")
@@ -209,7 +209,7 @@ import TestSupport
         #expect(result.status == 75, "\(result.standardError)")
         #expect(result.standardError.contains("rank 1 has not reported"), "\(result.standardError)")
         #expect(result.seconds < 60)
-        let resumed = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--checkpoint", path, "3e10"], timeLimit: 300)
+        let resumed = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"], timeLimit: 300)
         #expect(resumed.status == 0 && resumed.standardOutput == CheckpointTests.answer, "\(resumed.standardError)")
     }
 
@@ -249,7 +249,7 @@ import TestSupport
     @Test("SIGINT in run.sh's first moments is not lost: no answer, nothing left running", arguments: [0, 10_000, 30_000])
     func earlySignal(delayMicroseconds: UInt32) throws {
         let marker = "\(1_000_000_000_100 + Int(delayMicroseconds / 1000))"
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "1", "--", "--quiet", marker], timeLimit: 60)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "1", "--", "--quiet", "--method", "sieve", marker], timeLimit: 60)
         #expect(BoundedCommand.poll(for: 5) { job.programID != nil })
         usleep(delayMicroseconds)
         job.signal(SIGINT)
@@ -262,7 +262,7 @@ import TestSupport
     @Test("run.sh says why a job whose rank was killed ended")
     func killedRankThroughRunScript() throws {
         let marker = "1000000000200"
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker], timeLimit: 120)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", "--method", "sieve", marker], timeLimit: 120)
         var ranks: [Int32] = []
         #expect(BoundedCommand.poll(for: 30) {
             ranks = BoundedCommand.processes(matching: "^[^ ]*prime-sum --quiet \(marker)")
@@ -278,7 +278,7 @@ import TestSupport
           .enabled(if: ClusterTests.canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
     func unreachableHostAtStartUp() throws {
         let result = try BoundedCommand.run(ClusterTests.script("netns-cluster.sh"),
-                                            ["2", "--", "--startup-timeout", "8", "--", "--quiet", "1000000000500"],
+                                            ["2", "--", "--startup-timeout", "8", "--", "--quiet", "--method", "sieve", "1000000000500"],
                                             timeLimit: 120, environment: ["PRIMESUM_TEST_LINK_DOWN": "2:0"])
         #expect(result.status == 68, "\(result.status): \(result.standardError)")
         #expect(result.standardError.contains("did not start within 8 seconds: no answer from "), "\(result.standardError)")

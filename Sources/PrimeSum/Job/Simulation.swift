@@ -2,9 +2,19 @@ import PrimeSieve
 
 extension DistributedPrimeSum {
     /// The answers the job would give on `ranks` ranks, computed here rank after rank without MPI: the same
-    /// plan, the same worker pool, the same combine rule as the reduce. For tests of the plan and the pool.
+    /// method choice, plan, worker pool and combine rule as the job (the reduce of the combinatorial
+    /// partials is their concatenation). For tests of the plan, the pool and the methods.
     public static func simulate(_ request: Request, ranks: Int, options: Options) -> [PrimeTally] {
-        let kind = SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve))
+        let options = options.resolved(for: request).options
+        if options.method == .combinatorial {
+            return simulate(CombinatorialWork(request: request, threadsInJob: ranks * options.threads),
+                            ranks: ranks, options: options)
+        }
+        return simulate(SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve)),
+                        ranks: ranks, options: options)
+    }
+
+    private static func simulate<Kind: WorkKind>(_ kind: Kind, ranks: Int, options: Options) -> [PrimeTally] {
         let shares: [[Query]] = options.usesDynamicSchedule
             ? [Plan.dealt(of: kind, remaining: [kind.domain], threadsInJob: ranks * options.threads)]
             : Plan.runs(of: kind, ranks: ranks, threads: options.threads)

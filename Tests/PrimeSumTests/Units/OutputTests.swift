@@ -29,7 +29,8 @@ struct OutputTests {
         #expect(Set(document.keys) == ["request", "results", "ranks", "threads", "wallSeconds", "imbalance", "perRank"])
         #expect(document["request"] as? [String: String] == ["kind": "batch", "from": "10", "to": "30", "step": "10"])
         let results = try #require(document["results"] as? [[String: String]])
-        #expect(results == [["lo": "0", "hi": "10", "count": "4", "sum": "17"], ["lo": "0", "hi": "20", "count": "8", "sum": "77"]])
+        #expect(results == [["lo": "0", "hi": "10", "count": "4", "sum": "17", "method": "sieve"],
+                            ["lo": "0", "hi": "20", "count": "8", "sum": "77", "method": "sieve"]])
         let perRank = try #require(document["perRank"] as? [[String: Any]])
         #expect(perRank.first?["host"] as? String == "a\"b\\c\n\u{1}é")
         #expect(document["ranks"] as? Int == 2 && document["threads"] as? Int == 3)

@@ -101,22 +101,33 @@ struct HardLeafSieve {
 
     /// Crosses off the odd multiples of `p` from `next` (an odd multiple) to the segment's end; returns the
     /// first one past it.
+    ///
+    /// Branch-free: whether a multiple still stood is unpredictable, so its bit (0 or 1) scales the counter
+    /// updates instead of deciding them.
     mutating func crossOff(_ p: UInt64, from next: UInt64) -> UInt64 {
         let end = low + 2 * UInt64(bitCount)
         guard next < end else { return next }
         var i = Int(next - low - 1) / 2
-        let step = Int(p)
-        while i < bitCount {
-            let mask: UInt64 = 1 << UInt64(i & 63)
-            if words[i >> 6] & mask != 0 {
-                words[i >> 6] ^= mask
-                blockCounts[i >> Self.blockShift] -= 1
-                blockPositions[i >> Self.blockShift] -= UInt64(i)
-                standing.count -= 1
-                standing.positions -= UInt64(i)
+        let step = Int(p), bitCount = bitCount, shift = Self.blockShift
+        var removed: UInt64 = 0, removedPositions: UInt64 = 0
+        words.withUnsafeMutableBufferPointer { words in
+            blockCounts.withUnsafeMutableBufferPointer { counts in
+                blockPositions.withUnsafeMutableBufferPointer { positions in
+                    while i < bitCount {
+                        let word = words[i >> 6]
+                        let bit = (word >> UInt64(i & 63)) & 1
+                        words[i >> 6] = word & ~(1 << UInt64(i & 63))
+                        counts[i >> shift] &-= UInt32(truncatingIfNeeded: bit)
+                        positions[i >> shift] &-= bit &* UInt64(i)
+                        removed &+= bit
+                        removedPositions &+= bit &* UInt64(i)
+                        i += step
+                    }
+                }
             }
-            i += step
         }
+        standing.count -= removed
+        standing.positions -= removedPositions
         return low + 2 * UInt64(i) + 1
     }
 

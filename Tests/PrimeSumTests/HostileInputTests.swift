@@ -144,7 +144,7 @@ import TestSupport
     @Test("the job does not outlive run.sh: SIGHUP stops it, and so does SIGKILL of run.sh", arguments: [SIGHUP, SIGKILL])
     func jobDiesWithRunScript(signal: Int32) throws {
         let marker = "\(1_000_000_000_000 + Int(signal))"  // a command line of its own, to look for
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", "--method", "sieve", marker], timeLimit: 120)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker, "--method", "sieve"], timeLimit: 120)
         #expect(BoundedCommand.poll(for: 30) { BoundedCommand.processes(matching: "--quiet \(marker)").count >= 3 },
                 "the job did not start")
         job.signal(signal)
@@ -232,7 +232,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
         for checkpoint in [[], ["--checkpoint", path]] {
-            let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet"] + checkpoint + ["1000000000007"])
+            let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve"] + checkpoint + ["1000000000007"])
             let mpirun = try #require(BoundedCommand.poll(for: 20) { job.programID != nil } ? job.programID : nil)
             var rank: Int32?
             #expect(BoundedCommand.poll(for: 20) { rank = Self.rankProcess(1, childOf: mpirun); return rank != nil })
@@ -249,7 +249,7 @@ import TestSupport
     @Test("SIGINT in run.sh's first moments is not lost: no answer, nothing left running", arguments: [0, 10_000, 30_000])
     func earlySignal(delayMicroseconds: UInt32) throws {
         let marker = "\(1_000_000_000_100 + Int(delayMicroseconds / 1000))"
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "1", "--", "--quiet", "--method", "sieve", marker], timeLimit: 60)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "1", "--", "--quiet", marker, "--method", "sieve"], timeLimit: 60)
         #expect(BoundedCommand.poll(for: 5) { job.programID != nil })
         usleep(delayMicroseconds)
         job.signal(SIGINT)
@@ -262,7 +262,7 @@ import TestSupport
     @Test("run.sh says why a job whose rank was killed ended")
     func killedRankThroughRunScript() throws {
         let marker = "1000000000200"
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", "--method", "sieve", marker], timeLimit: 120)
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker, "--method", "sieve"], timeLimit: 120)
         var ranks: [Int32] = []
         #expect(BoundedCommand.poll(for: 30) {
             ranks = BoundedCommand.processes(matching: "^[^ ]*prime-sum --quiet \(marker)")

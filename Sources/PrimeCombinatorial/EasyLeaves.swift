@@ -34,30 +34,27 @@ extension Context {
     /// The easy leaves of b with q in (`qAbove`, `qAtMost`]: Σ over q of (1 + π(v) − π(p_{b−1})) and of
     /// p·q·(1 + S(v) − S(p_{b−1})), with v = x/(p·q).
     ///
-    /// Up to q = sqrt(x/p), v > q and each next q moves v past several primes (sparse leaves): one division
-    /// and one look-up per leaf. Beyond, v < q and consecutive q mostly share π(v) (clustered leaves): the
-    /// whole run of q with the same π(v) costs a division and four look-ups, however long.
+    /// While v = x/(p·q) is near q or above, each next q moves v past a prime or more (sparse leaves): one
+    /// division and one look-up per leaf. Once q²/(x/p) passes `Tuning.clusteredFactor` (v a few times below
+    /// q), runs of consecutive q share π(v) (clustered leaves): a run costs two divisions and three look-ups,
+    /// however long.
     private func easyLeaves(of b: Int, x2: UInt64, qAbove: UInt64, qAtMost: UInt64) -> LeafTally {
         let p = tables.prime(b)
         let before = tables.tally(atMost: tables.prime(b - 1))
         let first = tables.pi(qAbove) + 1, last = tables.pi(qAtMost)
         guard first <= last else { return .zero }
-        let lastSparse = Swift.min(last, tables.pi(Swift.min(x2.squareRootFloor(), y)))
+        let lastSparse = Swift.min(last, tables.pi(Swift.min((Tuning.clusteredFactor * x2).squareRootFloor(), y)))
         // Σ over the leaves of π(v) and of q·S(v); the constant parts are added at the end.
         var piSum: UInt64 = 0, weighted: UInt128 = 0
-        var i = first
-        while i <= lastSparse {
-            let q = tables.prime(i)
-            let atV = tables.tally(atMost: x2.dividedByFast(q))
-            piSum &+= atV.count
-            weighted &+= UInt128(q) &* UInt128(atV.sum)
-            i += 1
+        if first <= lastSparse {
+            (piSum, weighted) = tables.sumsOverQuotients(of: x2, primeIndices: first...lastSparse)
         }
+        var i = Swift.max(first, lastSparse + 1)
         while i <= last {
             let q = tables.prime(i)
             let atV = tables.tally(atMost: x2.dividedByFast(q))
             // The q sharing π(v) = l: those with x/(p·q) ≥ p_l, i.e. q ≤ x2 / p_l.
-            let j = Swift.min(last, tables.pi(Swift.min(x2 / tables.prime(Int(atV.count)), y)))
+            let j = Swift.min(last, tables.pi(Swift.min(x2.dividedByFast(tables.prime(Int(atV.count))), y)))
             let qSum = tables.sums[j] &- tables.sums[i - 1]
             piSum &+= UInt64(j - i + 1) &* atV.count
             weighted &+= UInt128(qSum) &* UInt128(atV.sum)

@@ -31,6 +31,34 @@ struct FactorTable: Sendable {
     /// The entry of `m`, coprime to 210.
     @inline(__always) func entry(at index: Int) -> UInt32 { entries[index] }
 
+    /// Calls `body(m, μ(m) == −1)` for every squarefree m with lpf(m) > `p` among the integers coprime to 210
+    /// in (`above`, `atMost`], in decreasing order: the hard leaves' composite loop, stepping the wheel
+    /// without divisions and reading the table unchecked.
+    @inline(__always)
+    func forEachDescending(atMost: UInt64, above: UInt64, lpfAbove p: UInt64, _ body: (UInt64, Bool) -> Void) {
+        var index = Self.index(atMost: atMost)
+        let stop = Self.index(atMost: above)
+        guard index > stop else { return }
+        let spokes = Self.residues.count
+        var base = UInt64(index / spokes) * Self.wheel
+        var spoke = index % spokes
+        Self.residues.withUnsafeBufferPointer { residues in
+            entries.withUnsafeBufferPointer { entries in
+                while index > stop {
+                    let entry = entries[index]
+                    if UInt64(entry >> 1) > p { body(base + residues[spoke], entry & 1 != 0) }
+                    index -= 1
+                    if spoke == 0 {
+                        spoke = spokes - 1
+                        base &-= Self.wheel
+                    } else {
+                        spoke -= 1
+                    }
+                }
+            }
+        }
+    }
+
     /// The index of the largest integer coprime to 210 that is `≤ n`, or −1.
     @inline(__always)
     static func index(atMost n: UInt64) -> Int {

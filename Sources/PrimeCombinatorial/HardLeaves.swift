@@ -53,19 +53,12 @@ extension Context {
         if hasCompositeLeaves(b) {
             let mAbove = Swift.max(y / p, x2 / high)
             guard mAbove < mAtMost else { return }
-            var index = FactorTable.index(atMost: mAtMost)
-            let stop = FactorTable.index(atMost: mAbove)
-            while index > stop {
-                let entry = factors.entry(at: index)
-                if UInt64(entry >> 1) > p {
-                    let m = FactorTable.value(at: index)
-                    // μ(p·m) = −μ(m): weight +1 (count) and +p·m (sum) when μ(m) = −1.
-                    var weight = LeafTally(count: 1, sum: UInt128(p * m))
-                    if entry & 1 == 0 { weight = weight.negated }
-                    weights &+= weight
-                    partial &+= (carry &+ sieve.standing(upTo: x2.dividedByFast(m))).weighted(by: weight)
-                }
-                index -= 1
+            factors.forEachDescending(atMost: mAtMost, above: mAbove, lpfAbove: p) { m, negative in
+                // μ(p·m) = −μ(m): weight +1 (count) and +p·m (sum) when μ(m) = −1.
+                var weight = LeafTally(count: 1, sum: UInt128(p * m))
+                if !negative { weight = weight.negated }
+                weights &+= weight
+                partial &+= (carry &+ sieve.standing(upTo: x2.dividedByFast(m))).weighted(by: weight)
             }
         } else {
             // Prime m = q only; hard while x/(p·q) > y.

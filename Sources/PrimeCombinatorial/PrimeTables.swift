@@ -58,6 +58,31 @@ struct PrimeTables: Sendable {
         return (UInt64(b), sums[b])
     }
 
+    /// Over the primes q = p_i for i in `indices`: Σ π(x2/q) and Σ q·S(x2/q), every x2/q at most `limit` —
+    /// the sparse easy leaves' loop, with unchecked access (`indices` inside the table is checked once).
+    func sumsOverQuotients(of x2: UInt64, primeIndices indices: ClosedRange<Int>) -> (pi: UInt64, weighted: UInt128) {
+        precondition(indices.lowerBound >= 1 && indices.upperBound < primes.count)
+        precondition(x2 / prime(indices.lowerBound) <= limit, "a quotient past the table")
+        var piSum: UInt64 = 0, weighted: UInt128 = 0
+        primes.withUnsafeBufferPointer { primes in
+            entries.withUnsafeBufferPointer { entries in
+                sums.withUnsafeBufferPointer { sums in
+                    for i in indices {
+                        let q = UInt64(primes[i])
+                        let v = x2.dividedByFast(q)
+                        let entry = entries[Int(v >> 7)]
+                        let r = v & 127
+                        let mask: UInt64 = r == 127 ? ~0 : (1 << ((r + 1) >> 1)) &- 1
+                        let b = Int(entry.countBefore) &+ (entry.bits & mask).nonzeroBitCount &+ (v >= 2 ? 1 : 0)
+                        piSum &+= UInt64(b)
+                        weighted &+= UInt128(q) &* UInt128(sums[b])
+                    }
+                }
+            }
+        }
+        return (piSum, weighted)
+    }
+
     /// The sum of the positions of the set bits of `bits`, one binary digit of the position at a time.
     @inline(__always)
     static func sumOfBitPositions(_ bits: UInt64) -> UInt64 {

@@ -102,6 +102,7 @@ struct Benchmark {
         scaling(into: &report)
         if ProcessInfo.processInfo.activeProcessorCount >= 2 { schedulesOnASharedCore(into: &report) }
         startUp(into: &report)
+        combinatorialAgainstPrimecount(into: &report)
         report.table += "\nThe whole benchmark took \(format(Date().timeIntervalSince(began) / 60, 1)) minutes.\n"
         print(report.table)
         writeResults(report)
@@ -170,7 +171,7 @@ struct Benchmark {
     /// machine gives a program that scales perfectly on two idle cores, measured in the same minutes.
     func scaling(into report: inout Report) {
         func jobSeconds(ranks: Int, threads: Int) -> Double {
-            let output = runChild("/usr/bin/mpirun", mpirun() + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--threads", "\(threads)", "1e11"])
+            let output = runChild("/usr/bin/mpirun", mpirun() + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--method", "sieve", "--threads", "\(threads)", "1e11"])
             guard let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
                   let seconds = json["wallSeconds"] as? Double else {
                 fail("prime-sum --json printed no wallSeconds: \(output)")
@@ -216,7 +217,7 @@ struct Benchmark {
             busy.waitUntilExit()
         }
         func seconds(_ schedule: String) -> Double {
-            wallSeconds("/usr/bin/mpirun", mpirun(bindTo: "core") + ["-np", "2", primeSum, "--quiet", "--schedule", schedule, "1e10"], times: runs)
+            wallSeconds("/usr/bin/mpirun", mpirun(bindTo: "core") + ["-np", "2", primeSum, "--quiet", "--method", "sieve", "--schedule", schedule, "1e10"], times: runs)
         }
         let staticSeconds = seconds("static"), dynamicSeconds = seconds("dynamic")
         report.table += "\n| workload 6: sum below 10^10, 2 ranks, rank 1's core shared with a busy process | seconds |\n|---|---|\n"
@@ -247,6 +248,42 @@ struct Benchmark {
         report.table += "| prime-sum --batch 1e6:2e6:5e4 | \(format(tutorial, 3)) |\n"
         report.table += "| mpi-init-finalize (MPI start-up alone) | \(format(floor, 3)) |\n"
         report.table += "| ratio (median of the pairs' own) | \(format(median(pairs.map { $0.0 / $0.1 }))) |\n"
+    }
+
+    /// Workload 7: the combinatorial sum below N against libprimecount's π(N − 1) (its default, Gourdon's
+    /// algorithm: "a sum as cheap as a count"), 1 and 2 threads, in rounds of alternating order, each ratio
+    /// taken within its round; the counts must agree. Below 10^11 the sieve too (it finishes in ~20 s).
+    func combinatorialAgainstPrimecount(into report: inout Report) {
+        report.table += "\n| workload 7: Σp below N | threads | PrimeSum combinatorial (s) | primecount π(N) (s) | sum ÷ π | peak MiB ours / primecount |\n"
+        report.table += "|---|---|---|---|---|---|\n"
+        report.roundRows.append("workload 7\tN\tthreads\tround\tcombinatorial\tprimecount-pi")
+        for bound in ["1e11", "1e12", "1e13", "1e14", "1e16"] {
+            for threads in [1, 2] {
+                let rounds = (0..<runs).map { round in
+                    inAlternatingOrder(round, ["combinatorial", "primecount-pi"]) {
+                        samples(["measure", $0, "0", bound, "\(threads)"], times: 1)[0]
+                    }
+                }
+                for (number, round) in rounds.enumerated() {
+                    report.roundRows.append("W7\t\(bound)\t\(threads)\t\(number + 1)\t\(round[0].seconds)\t\(round[1].seconds)")
+                    guard round[0].result.split(separator: " ").first.map(String.init) == round[1].result else {
+                        fail("below \(bound): PrimeSum counted \(round[0].result), primecount \(round[1].result)")
+                    }
+                }
+                let ours = median(rounds.map { $0[0].seconds }), theirs = median(rounds.map { $0[1].seconds })
+                let ratio = median(rounds.map { $0[0].seconds / $0[1].seconds })
+                let memory = "\(format(Double(rounds.map { $0[0].peakKiB }.max()!) / 1024, 1)) / "
+                    + format(Double(rounds.map { $0[1].peakKiB }.max()!) / 1024, 1)
+                report.table += "| \(bound) | \(threads) | \(format(ours, 3)) | \(format(theirs, 3)) | \(format(ratio)) | \(memory) |\n"
+            }
+            FileHandle.standardError.write(Data("done: workload 7 below \(bound)\n".utf8))
+        }
+        let sieve = samples(["measure", "primesum", "0", "1e11"], times: 1)[0]
+        let combinatorial = samples(["measure", "combinatorial", "0", "1e11"], times: 1)[0]
+        guard sieve.result == combinatorial.result else {
+            fail("below 10^11: the sieve found \(sieve.result), the combinatorial sum \(combinatorial.result)")
+        }
+        report.table += "| 1e11, the sieve (once) | 1 | \(format(sieve.seconds, 3)) | | sieve ÷ combinatorial: \(format(sieve.seconds / combinatorial.seconds, 0)) | |\n"
     }
 
     /// Writes the table, the round data, the chart's data and (with gnuplot) the chart to `outputFolder`.

@@ -9,8 +9,12 @@ import PrimesieveReference
 ///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
 ///                                                   primesum, primesum-portable (no AVX-512 kernels),
-///                                                   primesieve-sum or primesieve-count; LO and HI
-///                                                   in prime-sum's number syntax (1e10, 2^64)
+///                                                   primesieve-sum, primesieve-count, combinatorial
+///                                                   (the sum below HI; LO is 0) or primecount-pi; LO
+///                                                   and HI in prime-sum's number syntax (1e10, 2^64).
+///                                                   For tuning the combinatorial engine:
+///                                                   PRIMESUM_ALPHA=α sets y = α·x^(1/3);
+///                                                   PRIMESUM_PROFILE=1 times each piece on stderr
 ///
 /// Bad arguments exit with status 64 and one sentence on stderr; a failed measurement with status 1.
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.

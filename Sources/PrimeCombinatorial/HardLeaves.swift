@@ -23,7 +23,7 @@ extension Context {
                                        weights: .init(repeating: .zero, count: Swift.max(0, lastB - c)),
                                        standing: .init(repeating: .zero, count: Swift.max(0, lastB - c)))
         guard lastB >= first else { return result }
-        var sieve = HardLeafSieve(capacity: CombinatorialTuning.segmentBits)
+        let sieve = HardLeafSieve(capacity: CombinatorialTuning.segmentBits)
         sieve.start(low: lo, bits: 0, smallPrimes: [])
         var next = (first...lastB).map { sieve.firstOddMultiple(of: tables.prime($0)) }
         var low = lo
@@ -33,7 +33,7 @@ extension Context {
             for b in first...lastHardB(from: low) {
                 let k = b - first
                 sieve.rewind()
-                addLeaves(of: b, in: &sieve, carry: result.standing[k], into: &result.partial,
+                addLeaves(of: b, in: sieve, carry: result.standing[k], into: &result.partial,
                           weights: &result.weights[k])
                 result.standing[k] &+= sieve.standingTally
                 next[k] = sieve.crossOff(tables.prime(b), from: next[k])
@@ -45,7 +45,7 @@ extension Context {
 
     /// Adds the leaves of b with v in the sieve's segment, in increasing v: their weights, and each weight
     /// times Φ(v, b−1) − F[b] (`carry` being what stood before in this piece).
-    private func addLeaves(of b: Int, in sieve: inout HardLeafSieve, carry: LeafTally,
+    private func addLeaves(of b: Int, in sieve: HardLeafSieve, carry: LeafTally,
                            into partial: inout LeafTally, weights: inout LeafTally) {
         let p = tables.prime(b), x2 = x / p
         let low = sieve.low, high = sieve.low + 2 * UInt64(sieve.bitCount)

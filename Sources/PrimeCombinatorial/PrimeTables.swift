@@ -44,11 +44,15 @@ struct PrimeTables: Sendable {
     /// π(v) for `v ≤ limit`.
     @inline(__always)
     func pi(_ v: UInt64) -> Int {
-        guard v >= 2 else { return 0 }
-        let entry = entries[Int(v / 128)]
+        v >= 2 ? Self.pi(v, in: entries[Int(v / 128)]) : 0
+    }
+
+    /// π(v) for `v ≥ 2` from v's entry: the primes before its word, its bits up to v, and 2.
+    @inline(__always)
+    private static func pi(_ v: UInt64, in entry: Entry) -> Int {
         let r = v % 128
         let mask: UInt64 = r == 127 ? ~0 : (1 << ((r + 1) / 2)) &- 1
-        return Int(entry.countBefore) + (entry.bits & mask).nonzeroBitCount + 1
+        return Int(entry.countBefore) &+ (entry.bits & mask).nonzeroBitCount &+ 1
     }
 
     /// π(v) and S(v) for `v ≤ limit`.
@@ -70,10 +74,7 @@ struct PrimeTables: Sendable {
                     for i in indices {
                         let q = UInt64(primes[i])
                         let v = x2.dividedByFast(q)
-                        let entry = entries[Int(v >> 7)]
-                        let r = v & 127
-                        let mask: UInt64 = r == 127 ? ~0 : (1 << ((r + 1) >> 1)) &- 1
-                        let b = Int(entry.countBefore) &+ (entry.bits & mask).nonzeroBitCount &+ (v >= 2 ? 1 : 0)
+                        let b = Self.pi(v, in: entries[Int(v / 128)])  // v ≥ q > 2
                         piSum &+= UInt64(b)
                         weighted &+= UInt128(q) &* UInt128(sums[b])
                     }

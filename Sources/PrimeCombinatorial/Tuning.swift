@@ -14,6 +14,8 @@ public enum CombinatorialTuning {
     /// Bits per counter block of the hard leaves' sieve: a leaf's φ reads the counters of the blocks before
     /// it, then at most this many bits word by word. Smaller blocks mean more counters to walk.
     static let blockBits = 256
+    /// Blocks per superblock: a query walks at most a segment's superblocks, then this many blocks.
+    static let blocksPerSuperblock = 32
 }
 
 enum Tuning {

@@ -74,7 +74,7 @@ struct PrimeTables: Sendable {
                     for i in indices {
                         let q = UInt64(primes[i])
                         let v = x2.dividedByFast(q)
-                        let b = Self.pi(v, in: entries[Int(v / 128)])  // v ≥ q > 2
+                        let b = Self.pi(v, in: entries[Int(v / 128)])  // an easy leaf's v ≥ p_b > 2
                         piSum &+= UInt64(b)
                         weighted &+= UInt128(q) &* UInt128(sums[b])
                     }

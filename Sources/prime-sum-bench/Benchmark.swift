@@ -5,6 +5,8 @@ import Foundation
 struct Benchmark {
     var runs = 3
     var outputFolder = "bench-results"
+    /// The workloads to run (`--only 7,4`); all by default.
+    var only: Set<Int>?
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
 
     init(arguments: [String]) {
@@ -16,11 +18,17 @@ struct Benchmark {
                     usageError("--runs takes a whole number of at least 1 (each figure is the median of that many)")
                 }
                 runs = value
+            case "--only":
+                guard let value = rest.popFirst(), case let numbers = value.split(separator: ",").compactMap({ Int($0) }),
+                      !numbers.isEmpty, numbers.allSatisfy((1...7).contains) else {
+                    usageError("--only takes workload numbers from 1 to 7, separated by commas (4,7)")
+                }
+                only = Set(numbers)
             case "--output":
                 guard let value = rest.popFirst() else { usageError("--output takes a folder") }
                 outputFolder = value
             default:
-                usageError("unknown argument '\(flag)'; usage: prime-sum-bench [--runs N] [--output DIR]")
+                usageError("unknown argument '\(flag)'; usage: prime-sum-bench [--runs N] [--only W,…] [--output DIR]")
             }
         }
     }
@@ -98,11 +106,12 @@ struct Benchmark {
     func run() {
         let began = Date()
         var report = Report()
-        enginesAgainstPrimesieve(into: &report)
-        scaling(into: &report)
-        if ProcessInfo.processInfo.activeProcessorCount >= 2 { schedulesOnASharedCore(into: &report) }
-        startUp(into: &report)
-        combinatorialAgainstPrimecount(into: &report)
+        func runs(_ workloads: Int...) -> Bool { only.map { !$0.isDisjoint(with: workloads) } ?? true }
+        if runs(1, 2, 3) { enginesAgainstPrimesieve(into: &report) }
+        if runs(4) { scaling(into: &report) }
+        if runs(6) && ProcessInfo.processInfo.activeProcessorCount >= 2 { schedulesOnASharedCore(into: &report) }
+        if runs(5) { startUp(into: &report) }
+        if runs(7) { combinatorialAgainstPrimecount(into: &report) }
         report.table += "\nThe whole benchmark took \(format(Date().timeIntervalSince(began) / 60, 1)) minutes.\n"
         print(report.table)
         writeResults(report)

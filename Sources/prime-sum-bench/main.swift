@@ -6,7 +6,9 @@ import PrimesieveReference
 
 /// prime-sum-bench: PrimeSum's engine against libprimesieve, measured in the same run.
 ///
-///     prime-sum-bench [--runs N] [--output DIR]     run every workload, print the table, write DIR/
+///     prime-sum-bench [--runs N] [--only W,…] [--output DIR]
+///                                                   run every workload (or those listed: 1–3 go
+///                                                   together), print the table, write DIR/
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
 ///                                                   primesum, primesum-portable (no AVX-512 kernels),
 ///                                                   primesieve-sum, primesieve-count, combinatorial

@@ -324,7 +324,7 @@ struct Benchmark {
             unset multiplot
             """
         try? script.write(to: folder.appendingPathComponent("bench.gnuplot"), atomically: true, encoding: .utf8)
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/gnuplot") {
+        if !report.chartRows.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/gnuplot") {  // workloads 1–3 ran
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/gnuplot")
             process.arguments = ["bench.gnuplot"]

@@ -44,12 +44,30 @@ import TestSupport
     }
 
     @Test func publishedValues() {
-        for known in KnownAnswers.belowPowersOfTen + KnownAnswers.largePowersOfTen.prefix(4) {
+        for known in KnownAnswers.belowPowersOfTen + KnownAnswers.largePowersOfTen.prefix(5) {
             #expect(CombinatorialPrimeSum(below: known.n).tally() == PrimeTally(count: known.count, sum: known.sum),
                     "below \(known.n)")
         }
         #expect(CombinatorialPrimeSum(below: 1 << 32).tally().sum == KnownAnswers.below2To32Sum)
         #expect(CombinatorialPrimeSum(below: 1 << 31).tally().sum == KnownAnswers.below2To31Sum)
+    }
+
+    /// At 2^64 (x = 2^64 − 1, y ≈ 8·10^7): the set-up and a piece of every kind run without a trap, with the
+    /// largest values each handles (the whole sum takes about an hour of CPU: it is run outside the suite,
+    /// its count against the known π(2^64); docs/performance.md).
+    @Test func atTheTopOfTheRange() {
+        let sum = CombinatorialPrimeSum(below: 1 << 64, piecesPerPart: 2048)
+        let last = { (kind: (CombinatorialPrimeSum.Piece) -> Bool) in sum.pieces.last(where: kind)! }
+        let chosen = [
+            last { if case .easyLeaves = $0 { true } else { false } },
+            last { if case .hardLeaves = $0 { true } else { false } },
+            last { if case .p2 = $0 { true } else { false } },
+        ]
+        for piece in chosen {
+            let partial = sum.compute(piece)
+            #expect(sum.accepts(partial, for: piece))
+            #expect(CombinatorialPrimeSum.PiecePartial(words: partial.words) == partial)
+        }
     }
 
     /// Around 2^32 the tables' and the sieve's 32-bit limits: each bound against its neighbour and the sieve.

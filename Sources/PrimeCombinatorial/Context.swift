@@ -18,7 +18,7 @@ struct Context: Sendable {
         self.parameters = parameters
         self.sieve = sieve
         tables = PrimeTables(upTo: parameters.y, sieve: sieve)
-        factors = FactorTable(upTo: parameters.y, primes: tables.primes)
+        factors = FactorTable(upTo: parameters.y, tables: tables)
         a = tables.count
         c = Swift.min(PhiTiny.largestC, a)
         let hardLimit = Swift.min(Swift.max(parameters.cubeRoot, parameters.y.squareRootFloor()), parameters.y)

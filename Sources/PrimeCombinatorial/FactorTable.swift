@@ -1,9 +1,11 @@
 /// The least prime factor and the Möbius sign of every integer `m ≤ y` coprime to 210: the hard special
-/// leaves `n = p_b·m` need `μ(m) ≠ 0` and `lpf(m) > p_b`, and `p_b ≥ 17` there, so the integers divisible
-/// by 2, 3, 5 or 7 are never asked about and not stored (48 of every 210: 0.91 bytes per integer).
+/// leaves `n = p_b·m` (b > c, so p_b ≥ 17: the integers divisible by 2, 3, 5 or 7 are never asked about
+/// and not stored, 48 of every 210) need `μ(m) ≠ 0` and `lpf(m) > p_b`, and only for p_b ≤ √y.
 ///
-/// An entry packs `lpf(m) << 1 | (μ(m) == −1)`, or 0 when `m` is not squarefree (so `lpf > p` fails);
-/// `m = 1` has an "infinite" least prime factor.
+/// So the least prime factor is kept as its index in the primes, capped at π(√y) + 1 (a squarefree m ≤ y
+/// whose lpf exceeds √y is a prime, above every p_b asked about): an entry packs `index << 1 | (μ(m) == −1)`
+/// in 16 bits (π(√(2^31)) + 1 = 4,793), or 0 when `m` is not squarefree; 0.46 bytes per integer, 38 MB
+/// at 2^64's y.
 struct FactorTable: Sendable {
     static let wheel: UInt64 = 210
     static let residues: [UInt64] = (0..<wheel).filter { gcd($0, wheel) == 1 }
@@ -11,31 +13,36 @@ struct FactorTable: Sendable {
     private static let residuesAtMost: [Int] = (0..<Int(wheel)).map { r in residues.count { $0 <= r } }
     private static let isCoprime: [Bool] = (0..<wheel).map { gcd($0, wheel) == 1 }
 
-    private let entries: [UInt32]
+    private let entries: [UInt16]
+    /// The capped index: every prime above √y.
+    private let cap: Int
     let limit: UInt64
 
-    init(upTo limit: UInt64, primes: [UInt32]) {
+    init(upTo limit: UInt64, tables: PrimeTables) {
+        let primes = tables.primes
         precondition(limit < 1 << 31)
         self.limit = limit
-        var entries = [UInt32](repeating: 0, count: Self.index(atMost: limit) + 1)
+        let rootLimit = UInt64(Double(limit).squareRoot()) + 1
+        let cap = (primes.firstIndex { UInt64($0) > rootLimit } ?? primes.count)
+        self.cap = cap
+        var entries = [UInt16](repeating: 0, count: Self.index(atMost: limit) + 1)
         let chunk: UInt64 = 1 << 16
         var lo: UInt64 = 0
         while lo <= limit {
             let hi = Swift.min(lo + chunk, limit + 1)
-            Self.fill(&entries, from: lo, to: hi, primes: primes)
+            Self.fill(&entries, from: lo, to: hi, tables: tables, cap: cap)
             lo = hi
         }
         self.entries = entries
     }
 
-    /// The entry of `m`, coprime to 210.
-    @inline(__always) func entry(at index: Int) -> UInt32 { entries[index] }
-
-    /// Calls `body(m, μ(m) == −1)` for every squarefree m with lpf(m) > `p` among the integers coprime to 210
+    /// Calls `body(m, μ(m) == −1)` for every squarefree m with lpf(m) > p_b among the integers coprime to 210
     /// in (`above`, `atMost`], in decreasing order: the hard leaves' composite loop, stepping the wheel
     /// without divisions and reading the table unchecked.
+    /// - Precondition: p_b ≤ √y (`b < cap`).
     @inline(__always)
-    func forEachDescending(atMost: UInt64, above: UInt64, lpfAbove p: UInt64, _ body: (UInt64, Bool) -> Void) {
+    func forEachDescending(atMost: UInt64, above: UInt64, lpfAboveIndex b: Int, _ body: (UInt64, Bool) -> Void) {
+        precondition(b < cap)
         var index = Self.index(atMost: atMost)
         let stop = Self.index(atMost: above)
         guard index > stop else { return }
@@ -46,7 +53,7 @@ struct FactorTable: Sendable {
             entries.withUnsafeBufferPointer { entries in
                 while index > stop {
                     let entry = entries[index]
-                    if UInt64(entry >> 1) > p { body(base + residues[spoke], entry & 1 != 0) }
+                    if Int(entry >> 1) > b { body(base + residues[spoke], entry & 1 != 0) }
                     index -= 1
                     if spoke == 0 {
                         spoke = spokes - 1
@@ -73,19 +80,20 @@ struct FactorTable: Sendable {
 
     /// Factors `[lo, hi)` by the primes up to its square root, then reads the one larger prime factor, if
     /// any, from what remains.
-    private static func fill(_ entries: inout [UInt32], from lo: UInt64, to hi: UInt64, primes: [UInt32]) {
+    private static func fill(_ entries: inout [UInt16], from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int) {
+        let primes = tables.primes
         let width = Int(hi - lo)
         var product = [UInt64](repeating: 1, count: width)
-        var leastFactor = [UInt32](repeating: 0, count: width)
+        var leastIndex = [Int](repeating: 0, count: width)  // 0: no prime factor found yet
         var negative = [Bool](repeating: false, count: width)
         var squarefree = [Bool](repeating: true, count: width)
-        for p in primes.dropFirst() {
-            let p = UInt64(p)
+        for k in 1..<primes.count {
+            let p = UInt64(primes[k])
             if p * p >= hi { break }
             var m = Swift.max(p, (lo + p - 1) / p * p)
             while m < hi {
                 let i = Int(m - lo)
-                if leastFactor[i] == 0 { leastFactor[i] = UInt32(p) }
+                if leastIndex[i] == 0 { leastIndex[i] = k }
                 product[i] *= p
                 negative[i].toggle()
                 if (m / p) % p == 0 { squarefree[i] = false }
@@ -94,13 +102,16 @@ struct FactorTable: Sendable {
         }
         for i in 0..<width {
             let m = lo + UInt64(i)
-            guard isCoprime[Int(m % wheel)] else { continue }
-            if product[i] != m {  // one more prime factor, above sqrt(hi)
+            guard isCoprime[Int(m % wheel)], squarefree[i] else { continue }
+            var index = leastIndex[i]
+            if product[i] != m {  // one more prime factor q = m / product, above sqrt(hi)
                 negative[i].toggle()
-                if leastFactor[i] == 0 { leastFactor[i] = UInt32(m / product[i]) }
+                if index == 0 {  // m = q is prime: its index, if below the cap
+                    index = m > UInt64(tables.primes[cap - 1]) ? cap : tables.pi(m)
+                }
             }
-            let lpf: UInt32 = m == 1 ? UInt32.max >> 1 : leastFactor[i]
-            entries[index(atMost: m)] = squarefree[i] ? lpf << 1 | (negative[i] ? 1 : 0) : 0
+            if m == 1 { index = cap }
+            entries[self.index(atMost: m)] = UInt16(Swift.min(index, cap) << 1 | (negative[i] ? 1 : 0))
         }
     }
 }

@@ -53,7 +53,7 @@ extension Context {
         if hasCompositeLeaves(b) {
             let mAbove = Swift.max(y / p, x2 / high)
             guard mAbove < mAtMost else { return }
-            factors.forEachDescending(atMost: mAtMost, above: mAbove, lpfAbove: p) { m, negative in
+            factors.forEachDescending(atMost: mAtMost, above: mAbove, lpfAboveIndex: b) { m, negative in
                 // μ(p·m) = −μ(m): weight +1 (count) and +p·m (sum) when μ(m) = −1.
                 var weight = LeafTally(count: 1, sum: UInt128(p * m))
                 if !negative { weight = weight.negated }

@@ -31,8 +31,9 @@ enum Tuning {
     /// (1: 25 % slower, 16: 20 %).
     static let clusteredFactor: UInt64 = 4
 
-    /// The most cut points a P2 piece holds, about: 2^18 is some 19 MB (its cut list and the sieve's tallies).
-    static let p2CutsPerPiece = 1 << 18
+    /// The most cut points a P2 piece holds, about: 2^16 is some 5 MB (its cut list and the sieve's tallies),
+    /// and still tens of thousands of integers sieved per cut point.
+    static let p2CutsPerPiece = 1 << 16
 
     /// `y` stays below 2^31: the factor table packs a least prime factor and a sign into 32 bits.
     static let largestY: UInt64 = 1 << 31 - 1

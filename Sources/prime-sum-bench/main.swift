@@ -16,7 +16,10 @@ import PrimesieveReference
 ///                                                   and HI in prime-sum's number syntax (1e10, 2^64).
 ///                                                   For tuning the combinatorial engine:
 ///                                                   PRIMESUM_ALPHA=α sets y = α·x^(1/3);
-///                                                   PRIMESUM_PROFILE=1 times each piece on stderr
+///                                                   PRIMESUM_PROFILE=1 times each piece on stderr;
+///                                                   PRIMESUM_PIECES=K computes only the K costliest
+///                                                   pieces (its "result" is then meaningless: for the
+///                                                   peak memory of the set-up and the largest pieces)
 ///
 /// Bad arguments exit with status 64 and one sentence on stderr; a failed measurement with status 1.
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.

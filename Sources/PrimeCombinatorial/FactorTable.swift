@@ -72,12 +72,6 @@ struct FactorTable: Sendable {
         Int(n / wheel) * residues.count + residuesAtMost[Int(n % wheel)] - 1
     }
 
-    /// The integer at `index`.
-    @inline(__always)
-    static func value(at index: Int) -> UInt64 {
-        UInt64(index / residues.count) * wheel + residues[index % residues.count]
-    }
-
     /// Factors `[lo, hi)` by the primes up to its square root, then reads the one larger prime factor, if
     /// any, from what remains.
     private static func fill(_ entries: inout [UInt16], from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int) {

@@ -26,11 +26,12 @@ struct FactorTable: Sendable {
         let cap = (primes.firstIndex { UInt64($0) > rootLimit } ?? primes.count)
         self.cap = cap
         var entries = [UInt16](repeating: 0, count: Self.index(atMost: limit) + 1)
-        let chunk: UInt64 = 1 << 16
+        let chunk = 1 << 16
+        var scratch = ChunkFactors(width: chunk)
         var lo: UInt64 = 0
         while lo <= limit {
-            let hi = Swift.min(lo + chunk, limit + 1)
-            Self.fill(&entries, from: lo, to: hi, tables: tables, cap: cap)
+            let hi = Swift.min(lo + UInt64(chunk), limit + 1)
+            Self.fill(&entries, from: lo, to: hi, tables: tables, cap: cap, scratch: &scratch)
             lo = hi
         }
         self.entries = entries
@@ -74,38 +75,57 @@ struct FactorTable: Sendable {
 
     /// Factors `[lo, hi)` by the primes up to its square root, then reads the one larger prime factor, if
     /// any, from what remains.
-    private static func fill(_ entries: inout [UInt16], from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int) {
+    private static func fill(_ entries: inout [UInt16], from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int,
+                             scratch: inout ChunkFactors) {
         let primes = tables.primes
         let width = Int(hi - lo)
-        var product = [UInt64](repeating: 1, count: width)
-        var leastIndex = [Int](repeating: 0, count: width)  // 0: no prime factor found yet
-        var negative = [Bool](repeating: false, count: width)
-        var squarefree = [Bool](repeating: true, count: width)
+        scratch.reset()
         for k in 1..<primes.count {
             let p = UInt64(primes[k])
             if p * p >= hi { break }
             var m = Swift.max(p, (lo + p - 1) / p * p)
             while m < hi {
                 let i = Int(m - lo)
-                if leastIndex[i] == 0 { leastIndex[i] = k }
-                product[i] *= p
-                negative[i].toggle()
-                if (m / p) % p == 0 { squarefree[i] = false }
+                if scratch.leastIndex[i] == 0 { scratch.leastIndex[i] = k }
+                scratch.product[i] *= p
+                scratch.negative[i].toggle()
+                if (m / p) % p == 0 { scratch.squarefree[i] = false }
                 m += p
             }
         }
         for i in 0..<width {
             let m = lo + UInt64(i)
-            guard isCoprime[Int(m % wheel)], squarefree[i] else { continue }
-            var index = leastIndex[i]
-            if product[i] != m {  // one more prime factor q = m / product, above sqrt(hi)
-                negative[i].toggle()
+            guard isCoprime[Int(m % wheel)], scratch.squarefree[i] else { continue }
+            var index = scratch.leastIndex[i]
+            if scratch.product[i] != m {  // one more prime factor q = m / product, above sqrt(hi)
+                scratch.negative[i].toggle()
                 if index == 0 {  // m = q is prime: its index, if below the cap
                     index = m > UInt64(tables.primes[cap - 1]) ? cap : tables.pi(m)
                 }
             }
             if m == 1 { index = cap }
-            entries[self.index(atMost: m)] = UInt16(Swift.min(index, cap) << 1 | (negative[i] ? 1 : 0))
+            entries[self.index(atMost: m)] = UInt16(Swift.min(index, cap) << 1 | (scratch.negative[i] ? 1 : 0))
+        }
+    }
+}
+
+/// What factoring a chunk gathers per integer, allocated once for every chunk.
+private struct ChunkFactors {
+    var product: [UInt64]
+    var leastIndex: [Int]  // 0: no prime factor found yet
+    var negative: [Bool]
+    var squarefree: [Bool]
+
+    init(width: Int) {
+        product = [UInt64](repeating: 1, count: width)
+        leastIndex = [Int](repeating: 0, count: width)
+        negative = [Bool](repeating: false, count: width)
+        squarefree = [Bool](repeating: true, count: width)
+    }
+
+    mutating func reset() {
+        for i in product.indices {
+            (product[i], leastIndex[i], negative[i], squarefree[i]) = (1, 0, false, true)
         }
     }
 }

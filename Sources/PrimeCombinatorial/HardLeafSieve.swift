@@ -2,7 +2,7 @@
 /// integer `low + 2i + 1` (`low` even) while it has no prime factor crossed off yet.
 ///
 /// A leaf needs the count and sum of the integers standing in `[low, v]`. Counters per block of
-/// `CombinatorialTuning.blockBits` bits and per superblock of `CombinatorialTuning.blocksPerSuperblock`
+/// `Tuning.blockBits` bits and per superblock of `Tuning.blocksPerSuperblock`
 /// blocks keep the count and the bit positions' sum, updated as integers are crossed off. A query moves a
 /// cursor forward (the leaves of one prime come in increasing v) by superblocks, blocks, then words
 /// (popcounts): a prime's sparse leaves skip most of the segment, its dense ones share the words between them.
@@ -10,10 +10,10 @@
 /// A class over buffers of its own: the hot loops read and write them unchecked (every index is below
 /// `bitCount`, itself within the capacity, by construction).
 final class HardLeafSieve {
-    private static let wordsPerBlock = CombinatorialTuning.blockBits / 64
-    private static let wordsPerSuperblock = wordsPerBlock * CombinatorialTuning.blocksPerSuperblock
-    private static let blockShift = CombinatorialTuning.blockBits.trailingZeroBitCount
-    private static let superblockShift = blockShift + CombinatorialTuning.blocksPerSuperblock.trailingZeroBitCount
+    private static let wordsPerBlock = Tuning.blockBits / 64
+    private static let wordsPerSuperblock = wordsPerBlock * Tuning.blocksPerSuperblock
+    private static let blockShift = Tuning.blockBits.trailingZeroBitCount
+    private static let superblockShift = blockShift + Tuning.blocksPerSuperblock.trailingZeroBitCount
 
     private(set) var low: UInt64 = 0
     private(set) var bitCount = 0
@@ -80,7 +80,7 @@ final class HardLeafSieve {
         standing = Counter()
         for s in 0..<(paddedWords / Self.wordsPerSuperblock) {
             superblocks[s] = Counter()
-            for b in (s * CombinatorialTuning.blocksPerSuperblock)..<((s + 1) * CombinatorialTuning.blocksPerSuperblock) {
+            for b in (s * Tuning.blocksPerSuperblock)..<((s + 1) * Tuning.blocksPerSuperblock) {
                 var block = Counter()
                 for w in (b * Self.wordsPerBlock)..<((b + 1) * Self.wordsPerBlock) { block.add(Counter(word: words[w], at: w)) }
                 blocks[b] = block

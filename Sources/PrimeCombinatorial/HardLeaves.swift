@@ -23,12 +23,12 @@ extension Context {
                                        weights: .init(repeating: .zero, count: Swift.max(0, lastB - c)),
                                        standing: .init(repeating: .zero, count: Swift.max(0, lastB - c)))
         guard lastB >= first else { return result }
-        let sieve = HardLeafSieve(capacity: CombinatorialTuning.segmentBits)
+        let sieve = HardLeafSieve(capacity: Tuning.segmentBits)
         sieve.start(low: lo, bits: 0, smallPrimes: [])
         var next = (first...lastB).map { sieve.firstOddMultiple(of: tables.prime($0)) }
         var low = lo
         while low < hi {
-            let bits = Int(Swift.min(UInt64(CombinatorialTuning.segmentBits), (hi - low) / 2))
+            let bits = Int(Swift.min(UInt64(Tuning.segmentBits), (hi - low) / 2))
             sieve.start(low: low, bits: bits, smallPrimes: tables.primes[1...c])
             for b in first...lastHardB(from: low) {
                 let k = b - first

@@ -31,14 +31,6 @@ struct Parameters: Sendable, Hashable {
 }
 
 extension UInt64 {
-    /// `floor(sqrt(self))`, exact for every 64-bit value.
-    func squareRootFloor() -> UInt64 {
-        var r = Swift.min(UInt64(Double(self).squareRoot()), UInt64(UInt32.max))
-        while r * r > self { r -= 1 }
-        while r < UInt64(UInt32.max) && (r + 1) * (r + 1) <= self { r += 1 }
-        return r
-    }
-
     /// `floor(cbrt(self))`, exact for every 64-bit value.
     func cubeRootFloor() -> UInt64 {
         var r = Swift.min(UInt64(cbrt(Double(self))), 2_642_245)  // 2642245^3 < 2^64 < 2642246^3

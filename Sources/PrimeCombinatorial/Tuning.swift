@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Every tuning constant of the combinatorial engine, with its trade-off.
-public enum CombinatorialTuning {
+enum Tuning {
     /// Bits (odd integers) of the hard leaves' sieve segment: 2^19 bits is a 64 KiB bitmap, which stays in
     /// the L2 cache with its counters; a longer segment means fewer visits of each sieving prime.
     static let segmentBits = 1 << 19
@@ -16,9 +16,7 @@ public enum CombinatorialTuning {
     static let blockBits = 256
     /// Blocks per superblock: a query walks at most a segment's superblocks, then this many blocks.
     static let blocksPerSuperblock = 32
-}
 
-enum Tuning {
     /// `α` of `y = α·x^(1/3)`, ≈ 0.00036·ln³x: about 4 at 10^10, 18 at 10^16, 32 at 2^64 (the growth primesum
     /// uses), never below 1.
     static func alpha(_ x: UInt64) -> Double {
@@ -35,6 +33,7 @@ enum Tuning {
     /// and still tens of thousands of integers sieved per cut point.
     static let p2CutsPerPiece = 1 << 16
 
-    /// `y` stays below 2^31: the factor table packs a least prime factor and a sign into 32 bits.
+    /// `y` stays below 2^31: the prime tables hold the primes up to `y` as `UInt32`. A bound, not a tuning:
+    /// `y` is about 2^26 at 2^64.
     static let largestY: UInt64 = 1 << 31 - 1
 }

@@ -104,7 +104,7 @@ struct SievingPrimes: SievingPrimeSource {
 
 extension UInt64 {
     /// `floor(sqrt(self))`, exact for every 64-bit value.
-    func squareRootFloor() -> UInt64 {
+    public func squareRootFloor() -> UInt64 {
         var root = Swift.min(UInt64(Double(self).squareRoot()), UInt64(UInt32.max))
         while root * root > self { root -= 1 }
         while true {

@@ -28,6 +28,24 @@ public struct CombinatorialPrimeSum: Sendable {
         case hardLeaves(Range<UInt64>)
         /// P2's cut points in the range.
         case p2(Range<UInt64>)
+
+        /// The part of the split the piece belongs to.
+        public var component: Component {
+            switch self {
+            case .ordinaryLeaves: .ordinaryLeaves
+            case .easyLeaves: .easyLeaves
+            case .hardLeaves: .hardLeaves
+            case .p2: .p2
+            }
+        }
+    }
+
+    /// The parts of the Deléglise–Rivat split a piece can belong to, for reports.
+    public enum Component: String, Sendable, CaseIterable {
+        case ordinaryLeaves = "ordinary leaves (S1)"
+        case easyLeaves = "easy leaves"
+        case hardLeaves = "hard leaves"
+        case p2 = "P2"
     }
 
     /// What a piece found: to be handed, with all the others, to ``total(of:)``.

@@ -11,20 +11,24 @@ public enum Output {
         }.joined()
     }
 
-    /// The per-rank table of `--report`: host, range, primes, seconds, and the load imbalance.
+    /// The tables of `--report`: per rank (host, range and primes for the sieve; pieces for the combinatorial
+    /// method, whose ranges are of its cost line), then per component where the work has several (pieces,
+    /// CPU seconds, share), then the load imbalance.
     public static func report(_ outcome: JobOutcome) -> String {
-        var rows = [["rank", "host", "range", "primes", "seconds"]]
+        let byComponent = !outcome.components.isEmpty
+        var rows = [byComponent ? ["rank", "host", "pieces", "seconds"] : ["rank", "host", "range", "primes", "seconds"]]
         for figures in outcome.perRank {
-            rows.append(["\(figures.rank)", figures.host, "[\(figures.range.lo), \(figures.range.hi))",
-                         "\(figures.primes)", figures.seconds.formatted(decimals: 3)])
+            let middle = byComponent ? ["\(figures.pieces)"]
+                : ["[\(figures.range.lo), \(figures.range.hi))", "\(figures.primes)"]
+            rows.append(["\(figures.rank)", figures.host] + middle + [figures.seconds.formatted(decimals: 3)])
         }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max()! }
-        var text = ""
-        for row in rows {
-            text += zip(row, widths).enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: cell.1 - cell.0.count)
-                return column == 1 || column == 2 ? cell.0 + padding : padding + cell.0
-            }.joined(separator: "  ") + "\n"
+        var text = table(rows, leftAligned: byComponent ? [1] : [1, 2])
+        if byComponent {
+            let total = outcome.components.reduce(0) { $0 + $1.seconds }
+            text += table([["component", "pieces", "CPU seconds", "share"]] + outcome.components.map {
+                [$0.name, "\($0.pieces)", $0.seconds.formatted(decimals: 3),
+                 (total > 0 ? 100 * $0.seconds / total : 0).formatted(decimals: 1) + " %"]
+            }, leftAligned: [0])
         }
         text += "load imbalance (slowest / mean): \(outcome.imbalance.formatted(decimals: 2)); "
             + "\(outcome.ranks) ranks × \(outcome.threads) threads, \(outcome.wallSeconds.formatted(decimals: 3)) s; "
@@ -32,8 +36,20 @@ public enum Output {
         return text
     }
 
+    /// `rows` as lines of columns two spaces apart, padded to their widest cell: numbers right-aligned, the
+    /// columns in `leftAligned` left-aligned.
+    private static func table(_ rows: [[String]], leftAligned: Set<Int>) -> String {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { row in
+            zip(row, widths).enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: cell.1 - cell.0.count)
+                return leftAligned.contains(column) ? cell.0 + padding : padding + cell.0
+            }.joined(separator: "  ") + "\n"
+        }.joined()
+    }
+
     /// The JSON document described in the README: `request`, `results`, `ranks`, `threads`, `wallSeconds`,
-    /// `imbalance`, `perRank`; each result says its `method`. Integers that may pass 2^53 are decimal strings.
+    /// `imbalance`, `perRank`, `components`; each result says its `method`. Integers that may pass 2^53 are decimal strings.
     public static func json(_ outcome: JobOutcome) -> String {
         var request: [(String, JSON)]
         switch outcome.request {
@@ -57,7 +73,12 @@ public enum Output {
             ("perRank", .array(outcome.perRank.map {
                 .object([("rank", .number("\($0.rank)")), ("host", .string($0.host)),
                          ("lo", .string("\($0.range.lo)")), ("hi", .string("\($0.range.hi)")),
-                         ("primes", .string("\($0.primes)")), ("seconds", .number("\($0.seconds)"))])
+                         ("primes", .string("\($0.primes)")), ("seconds", .number("\($0.seconds)")),
+                         ("pieces", .number("\($0.pieces)"))])
+            })),
+            ("components", .array(outcome.components.map {
+                .object([("name", .string($0.name)), ("pieces", .number("\($0.pieces)")),
+                         ("cpuSeconds", .number("\($0.seconds)"))])
             })),
         ])
         return document.rendered(indent: "") + "\n"

@@ -98,5 +98,17 @@ final class JournalFile {
         }
     }
 
+    /// The request description in the header of the journal at `path`, if its first line is a whole, intact
+    /// header of this format version: read (without the lock) before the job builds its work.
+    static func savedDescription(at path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { _ = Glibc.close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 12)
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+        guard count > 0, let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        return JournalFormat.description(inHeader: String(decoding: buffer[..<newline], as: UTF8.self))
+    }
+
     static func lastError() -> String { String(cString: strerror(errno)) }
 }

@@ -13,6 +13,14 @@ enum JournalFormat {
         "primesum-journal \(version) \(description)"
     }
 
+    /// The request description of a header `line` of this version with its checksum intact.
+    static func description(inHeader line: String) -> String? {
+        guard let body = checkedBody(line[...]) else { return nil }
+        let words = body.split(separator: " ")
+        guard words.count > 2, words[0] == "primesum-journal", words[1] == "\(version)" else { return nil }
+        return words.dropFirst(2).joined(separator: " ")
+    }
+
     /// `body` as a whole line: its checksum appended, then a line break.
     static func line(_ body: String) -> [UInt8] {
         let crc = String(CRC32.checksum(body.utf8), radix: 16)

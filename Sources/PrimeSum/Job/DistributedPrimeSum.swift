@@ -27,9 +27,7 @@ public enum DistributedPrimeSum {
             announceStart(on: world)
             var invocation = invocation
             if case .compute(let request, let options) = invocation {
-                let resolved = options.resolved(for: request)
-                if let notice = resolved.notice, world.rank == 0 { writeToStandardError(notice) }
-                invocation = .compute(request, resolved.options)
+                invocation = .compute(request, options.resolved(for: request))
             }
             if case .compute(_, let options) = invocation, options.checkpoint != nil {
                 Interruption.install()
@@ -39,7 +37,7 @@ public enum DistributedPrimeSum {
             let decision = try decide(invocation, world: world)
             if let status = decision.status { return status }
             guard case .compute(let request, let options) = invocation else { return ExitStatus.internalError }
-            guard let outcome = try run(request, options: options, on: world, journal: decision.journal) else {
+            guard let outcome = try run(request, options: options, on: world, prepared: decision.prepared) else {
                 return ExitStatus.success
             }
             do { try deliver(outcome) } catch { throw DeliveryFailed(underlying: error) }
@@ -55,11 +53,12 @@ public enum DistributedPrimeSum {
     }
 
     /// Rank 0 decides whether the job goes on — help, a usage error or a journal it cannot use ends it — and
-    /// tells the others: the status to end with, or nil to compute (with the journal, at rank 0).
+    /// tells the others: the status to end with, or nil to compute (with the work, and its journal, prepared
+    /// at rank 0).
     private static func decide(_ invocation: Invocation,
-                               world: Communicator) throws -> (status: Int32?, journal: Journal<ChunkRecord>?) {
+                               world: Communicator) throws -> (status: Int32?, prepared: PreparedWork?) {
         var verdict: Int32 = -1  // -1: go on; otherwise the status to exit with
-        var journal: Journal<ChunkRecord>?
+        var prepared: PreparedWork?
         if world.rank == 0 {
             switch invocation {
             case .exit(let early):
@@ -67,7 +66,7 @@ public enum DistributedPrimeSum {
                 verdict = early.status
             case .compute(let request, let options):
                 do throws(JournalError) {
-                    if let path = options.checkpoint { journal = try openJournal(at: path, for: request) }
+                    prepared = try PreparedWork(request, options: options, threadsInJob: world.size * options.threads)
                 } catch {
                     writeToStandardError("\(error)\n")
                     verdict = error.abortStatus
@@ -75,26 +74,24 @@ public enum DistributedPrimeSum {
             }
         }
         try world.root(0).broadcast(&verdict)
-        return (verdict >= 0 ? verdict : nil, journal)
+        return (verdict >= 0 ? verdict : nil, prepared)
     }
 
-    static func openJournal(at path: String, for request: Request) throws(JournalError) -> Journal<ChunkRecord> {
-        let kind = SieveWork(request: request, engine: PrimeSieve())
-        return try Journal(path: path, description: request.journalDescription, accepts: kind.accepts)
-    }
-
-    /// Runs `request` across all ranks of `world`; the outcome at rank 0, nil elsewhere. Rank 0's request is
-    /// authoritative (broadcast); with a journal (rank 0's), saved pieces are skipped and new ones appended.
+    /// Runs `request` across all ranks of `world`; the outcome at rank 0, nil elsewhere. Rank 0's request and
+    /// layout are authoritative (broadcast); rank 0 passes the work it prepared (with its journal: saved
+    /// pieces are skipped and new ones appended), the other ranks build the same work.
     static func run(_ request: Request, options: Options, on world: Communicator,
-                    journal: Journal<ChunkRecord>?) throws -> JobOutcome? {
+                    prepared: PreparedWork?) throws -> JobOutcome? {
         let start = Environment.wallTime()
         let request = try broadcast(request, from: world.root(0))
+        var layout = prepared?.layout ?? 0
+        try world.root(0).broadcast(&layout)
+        let work = prepared ?? PreparedWork(request, options: options, layout: layout)
         var outcome: JobOutcome?
-        if options.method == .combinatorial {
-            let kind = CombinatorialWork(request: request, threadsInJob: world.size * options.threads)
-            outcome = try run(kind, request: request, options: options, on: world, journal: nil)
-        } else {
-            let kind = SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve))
+        switch work {
+        case .sieve(let kind, let journal):
+            outcome = try run(kind, request: request, options: options, on: world, journal: journal)
+        case .combinatorial(let kind, let journal):
             outcome = try run(kind, request: request, options: options, on: world, journal: journal)
         }
         outcome?.wallSeconds = Environment.wallTime() - start
@@ -105,7 +102,9 @@ public enum DistributedPrimeSum {
     private static func run<Kind: WorkKind>(_ kind: Kind, request: Request, options: Options, on world: Communicator,
                                             journal: Journal<Kind.Record>?) throws -> JobOutcome? {
         let spotChecks = journal.map { Array($0.records.shuffled().prefix(JobTuning.spotCheckedRecords)) } ?? []
-        let remaining = (journal?.remaining(of: kind.domain) ?? [kind.domain]) + spotChecks.map(\.piece)
+        let unsaved = journal?.remaining(of: kind.domain) ?? [kind.domain]
+        if let journal { announceResume(from: journal, unsaved: unsaved, of: kind.domain) }
+        let remaining = unsaved + spotChecks.map(\.piece)
         // What earlier runs saved, bar the records checked again (this run counts those); taken before this
         // run appends its own.
         let saved = journal.map { kind.partial(of: $0.records.filter { !spotChecks.contains($0) }) }
@@ -127,7 +126,15 @@ public enum DistributedPrimeSum {
         }
         return JobOutcome(request: request, answers: zip(request.queries, gathered.perQuery).map(Answer.init),
                           ranks: world.size, threads: options.threads, wallSeconds: 0, perRank: gathered.perRank,
-                          method: options.method)
+                          method: options.method, components: gathered.components)
+    }
+
+    /// Says on standard error how much of the work a journal already holds, when it holds some.
+    private static func announceResume<Record>(from journal: Journal<Record>, unsaved: [Query], of domain: Query) {
+        guard !journal.records.isEmpty, domain.width > 0 else { return }
+        let saved = Double(domain.width - unsaved.reduce(0) { $0 + $1.width }) / Double(domain.width)
+        writeToStandardError("prime-sum: resuming from '\(journal.path)': it holds \(journal.records.count) finished "
+                             + "chunks, \((100 * saved).formatted(decimals: 1)) % of the work\n")
     }
 
     private static func broadcast(_ request: Request, from root: Root) throws -> Request {
@@ -137,10 +144,11 @@ public enum DistributedPrimeSum {
         return request
     }
 
-    /// Reduces the ranks' shares (rank 0's plus what the journal saved) and gathers each rank's figures.
+    /// Reduces the ranks' shares (rank 0's plus what the journal saved) and gathers each rank's figures and
+    /// the job's components (summed over the ranks).
     private static func gather<Kind: WorkKind>(
         _ kind: Kind, share: RankShare<Kind.Partial>, saved: Kind.Partial?, seconds: Double, world: Communicator
-    ) throws -> (perQuery: [PrimeTally], perRank: [RankFigures])? {
+    ) throws -> (perQuery: [PrimeTally], perRank: [RankFigures], components: [ComponentTotal])? {
         let root = world.root(0)
         var partial = share.partial
         if let saved { kind.combine(&partial, with: saved) }
@@ -149,13 +157,25 @@ public enum DistributedPrimeSum {
         let hosts = try root.gatherv(Array(try Communicator.processorName().utf8))
         let ranges = try root.gather([hull.lo, hull.hi])
         let primes = try root.gather(kind.tallies(of: share.partial).total.count)
-        let rankSeconds = try root.gather(seconds)
-        guard let reduced, let hosts, let ranges, let primes, let rankSeconds else { return nil }
+        let components = kind.componentTotals()
+        // Per rank: its seconds, its pieces (the components' where the work has them), then each component's
+        // pieces and seconds.
+        let pieces = components.isEmpty ? share.pieces : components.reduce(0) { $0 + $1.pieces }
+        let figures = try root.gather([seconds, Double(pieces)] + components.flatMap { [Double($0.pieces), $0.seconds] })
+        guard let reduced, let hosts, let ranges, let primes, let figures else { return nil }
+        let stride = 2 + 2 * components.count
         let perRank = (0..<world.size).map { rank in
             RankFigures(rank: rank, host: String(decoding: hosts[rank], as: UTF8.self),
-                        range: Query(lo: ranges[2 * rank], hi: ranges[2 * rank + 1]),
-                        primes: primes[rank], seconds: rankSeconds[rank])
+                        range: Query(lo: ranges[2 * rank], hi: ranges[2 * rank + 1]), primes: primes[rank],
+                        seconds: figures[stride * rank], pieces: Int(figures[stride * rank + 1]))
         }
-        return (kind.tallies(of: reduced).perQuery, perRank)
+        let jobComponents = components.enumerated().map { index, component in
+            (0..<world.size).reduce(ComponentTotal(name: component.name, pieces: 0, seconds: 0)) { total, rank in
+                let base = stride * rank + 2 + 2 * index
+                return ComponentTotal(name: total.name, pieces: total.pieces + Int(figures[base]),
+                                      seconds: total.seconds + figures[base + 1])
+            }
+        }
+        return (kind.tallies(of: reduced).perQuery, perRank, jobComponents)
     }
 }

@@ -10,10 +10,14 @@ public struct JobOutcome: Sendable {
     public var perRank: [RankFigures]
     /// How every answer was found: `sieve` or `combinatorial`.
     public var method: Method
+    /// The work's components over the whole job (the combinatorial method's four; none for the sieve),
+    /// counting only what this run computed, not what a journal held.
+    public var components: [ComponentTotal]
 
     public init(request: Request, answers: [Answer], ranks: Int, threads: Int, wallSeconds: Double,
-                perRank: [RankFigures], method: Method = .sieve) {
+                perRank: [RankFigures], method: Method = .sieve, components: [ComponentTotal] = []) {
         self.method = method
+        self.components = components
         self.request = request
         self.answers = answers
         self.ranks = ranks
@@ -41,16 +45,19 @@ public struct Answer: Sendable, Equatable {
     }
 }
 
-/// What one rank did: where it ran, the range holding its pieces, the primes it found, its seconds.
+/// What one rank did: where it ran, the range holding its pieces (in the work's coordinates), the primes it
+/// found (the sieve's), its seconds computing and how many pieces it computed.
 public struct RankFigures: Sendable, Equatable {
     public var rank: Int
     public var host: String
     public var range: Query
     public var primes: UInt64
     public var seconds: Double
+    public var pieces: Int
 
-    public init(rank: Int, host: String, range: Query, primes: UInt64, seconds: Double) {
+    public init(rank: Int, host: String, range: Query, primes: UInt64, seconds: Double, pieces: Int = 0) {
         self.rank = rank
+        self.pieces = pieces
         self.host = host
         self.range = range
         self.primes = primes

@@ -38,15 +38,11 @@ extension DistributedPrimeSum {
 
         var usesDynamicSchedule: Bool { schedule == .dynamic || checkpoint != nil }
 
-        /// The options with `method` resolved for `request` (`auto` by the cost models, alike on every rank),
-        /// and, when the combinatorial method runs with `--checkpoint`, the sentence rank 0 prints about it:
-        /// combinatorial runs keep no journal (they take minutes where the sieve would take days).
-        func resolved(for request: Request) -> (options: Options, notice: String?) {
+        /// The options with `method` resolved for `request` (`auto` by the cost models, alike on every rank).
+        func resolved(for request: Request) -> Options {
             var options = self
             if options.method == .auto { options.method = request.cheaperMethod }
-            guard options.method == .combinatorial, let path = options.checkpoint else { return (options, nil) }
-            options.checkpoint = nil
-            return (options, "prime-sum: the combinatorial method keeps no journal: \(path) is not used\n")
+            return options
         }
     }
 

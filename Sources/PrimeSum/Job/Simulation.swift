@@ -5,10 +5,10 @@ extension DistributedPrimeSum {
     /// method choice, plan, worker pool and combine rule as the job (the reduce of the combinatorial
     /// partials is their concatenation). For tests of the plan, the pool and the methods.
     public static func simulate(_ request: Request, ranks: Int, options: Options) -> [PrimeTally] {
-        let options = options.resolved(for: request).options
+        let options = options.resolved(for: request)
         if options.method == .combinatorial {
-            return simulate(CombinatorialWork(request: request, threadsInJob: ranks * options.threads),
-                            ranks: ranks, options: options)
+            let layout = CombinatorialWork.piecesPerPart(threadsInJob: ranks * options.threads)
+            return simulate(CombinatorialWork(request: request, piecesPerPart: layout), ranks: ranks, options: options)
         }
         return simulate(SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve)),
                         ranks: ranks, options: options)

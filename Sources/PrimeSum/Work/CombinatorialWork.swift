@@ -12,10 +12,14 @@ struct CombinatorialWork: WorkKind {
     let request: Request
     let bounds: [UInt128]
     let sums: [CombinatorialPrimeSum]
+    let piecesPerPart: Int
     /// Every piece: its sum, the piece, and where its units start on the line (ascending).
     private let slots: [Slot]
     let domain: Query
     var unitName: String? { nil }
+    /// Pieces and CPU seconds per component, in `Component.allCases` order, over this process's threads.
+    private let spent = Locked([(pieces: Int, seconds: Double)](
+        repeating: (0, 0), count: CombinatorialPrimeSum.Component.allCases.count))
 
     private struct Slot {
         var sum: Int
@@ -26,13 +30,13 @@ struct CombinatorialWork: WorkKind {
     /// The units on the line: enough that the cheapest piece of a large sum still has a few.
     private static let totalUnits: Double = 1e12
 
-    /// - Parameter threadsInJob: every rank's threads together: each part of each sum is cut into about
-    ///   `JobTuning.dealtPiecesPerThread` pieces per thread.
-    init(request: Request, threadsInJob: Int) {
+    /// - Parameter piecesPerPart: how finely each part of each sum is cut (the layout: the pieces, and so the
+    ///   journal's records, depend on it alone, never on the ranks or threads running them).
+    init(request: Request, piecesPerPart: Int) {
         self.request = request
+        self.piecesPerPart = piecesPerPart
         bounds = request.combinatorialBounds
-        let perPart = Swift.max(1, threadsInJob * JobTuning.dealtPiecesPerThread)
-        sums = bounds.map { CombinatorialPrimeSum(below: $0, piecesPerPart: $0 < 1 << 32 ? 1 : perPart) }
+        sums = bounds.map { CombinatorialPrimeSum(below: $0, piecesPerPart: $0 < 1 << 32 ? 1 : piecesPerPart) }
         let costed = sums.enumerated().flatMap { index, sum in
             sum.pieces.map { (index, $0, Swift.max(sum.estimatedCost(of: $0), 1e-9)) }
         }.sorted { $0.2 > $1.2 }
@@ -43,6 +47,27 @@ struct CombinatorialWork: WorkKind {
             return Slot(sum: sum, piece: piece, start: start)
         }
         domain = Query(lo: 0, hi: start)
+    }
+
+    /// The layout of a new job: each part of each sum in about `JobTuning.dealtPiecesPerThread` pieces per
+    /// thread of the whole job.
+    static func piecesPerPart(threadsInJob: Int) -> Int {
+        Swift.min(Swift.max(1, threadsInJob * JobTuning.dealtPiecesPerThread), largestPiecesPerPart)
+    }
+
+    /// Finer layouts cost more set-up than they save in balance on any cluster.
+    static let largestPiecesPerPart = 1 << 16
+
+    /// How the journal's header names the work: the request, the method and the layout (a resumed job
+    /// takes the layout from there, whatever its own ranks and threads).
+    var journalDescription: String { "\(request.journalDescription) combinatorial \(piecesPerPart)" }
+
+    /// The layout a journal's header `description` names, if it is one of `request`'s combinatorial journals.
+    static func piecesPerPart(inJournalDescription description: String, of request: Request) -> Int? {
+        let prefix = "\(request.journalDescription) combinatorial "
+        guard description.hasPrefix(prefix), let layout = Int(description.dropFirst(prefix.count)),
+              (1...largestPiecesPerPart).contains(layout) else { return nil }
+        return layout
     }
 
     /// The slots whose units start in `part`.
@@ -61,8 +86,16 @@ struct CombinatorialWork: WorkKind {
 
     private func end(of slot: Int) -> UInt128 { slot + 1 < slots.count ? slots[slot + 1].start : domain.hi }
 
+    /// Equal shares of the line, each border moved to the start of the piece it falls in, so that a range
+    /// holds whole pieces (some ranges are then empty: a piece costlier than a share spans them).
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128] {
-        (0...parts).map { part.lo + part.width * UInt128($0) / UInt128(parts) }
+        (0...parts).map { k in
+            guard k > 0 && k < parts else { return k == 0 ? part.lo : part.hi }
+            let border = part.lo + part.width * UInt128(k) / UInt128(parts)
+            let slot = firstSlot(atOrAfter: border)
+            let start = slot < slots.count ? slots[slot].start : domain.hi
+            return Swift.min(Swift.max(start, part.lo), part.hi)
+        }
     }
 
     /// A piece of the line is at least one of the engine's pieces.
@@ -74,9 +107,26 @@ struct CombinatorialWork: WorkKind {
         let partials = slotIndices(in: piece).map { index in
             let slot = slots[index]
             defer { progress(UInt64(end(of: index) - slot.start)) }
+            let start = threadCPUSeconds()
+            defer { record(slot.piece.component, seconds: threadCPUSeconds() - start) }
             return sums[slot.sum].compute(slot.piece)
         }
         return LeavesRecord(piece: piece, partials: partials)
+    }
+
+    private func record(_ component: CombinatorialPrimeSum.Component, seconds: Double) {
+        let index = CombinatorialPrimeSum.Component.allCases.firstIndex(of: component)!
+        spent.withLock {
+            $0[index].pieces += 1
+            $0[index].seconds += seconds
+        }
+    }
+
+    func componentTotals() -> [ComponentTotal] {
+        let spent = spent.withLock { $0 }
+        return zip(CombinatorialPrimeSum.Component.allCases, spent).map {
+            ComponentTotal(name: $0.rawValue, pieces: $1.pieces, seconds: $1.seconds)
+        }
     }
 
     func accepts(_ record: LeavesRecord) -> Bool {
@@ -168,8 +218,7 @@ struct LeavesRecord: PieceRecord {
         self.init(piece: Query(lo: words[0], hi: words[1]), partials: partials)
     }
 
-    /// `leaves` and the record's words in decimal (combinatorial runs keep no journal yet: for symmetry and
-    /// tests).
+    /// `leaves` and the record's words in decimal.
     var journalLine: String { (["leaves"] + words.map { "\($0)" }).joined(separator: " ") }
 
     init?(journalLine words: [Substring]) {

@@ -7,12 +7,14 @@ struct SieveWork: WorkKind {
     let engine: PrimeSieve
     let borders: QueryBorders
     let domain: Query
+    let journalDescription: String
     var unitName: String? { "integers" }
 
     init(request: Request, engine: PrimeSieve) {
         self.engine = engine
         borders = QueryBorders(request.queries)
         domain = request.span
+        journalDescription = request.journalDescription
     }
 
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128] {

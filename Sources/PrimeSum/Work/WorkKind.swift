@@ -14,6 +14,8 @@ protocol WorkKind: Sendable {
 
     /// The whole work, in the kind's coordinates.
     var domain: Query { get }
+    /// How a journal's header names this work: a journal of other work is refused.
+    var journalDescription: String { get }
     /// What the domain's units count, for the progress display's rate; nil when they are estimated costs.
     var unitName: String? { get }
     /// Cuts `part` into `parts` consecutive ranges of about equal estimated cost: `parts + 1` ascending borders
@@ -37,6 +39,28 @@ protocol WorkKind: Sendable {
     func reduce(_ partial: Partial, at root: Root) throws -> Partial?
     /// What a partial result tells of the request's queries: each one's tally over the pieces, and theirs.
     func tallies(of partial: Partial) -> QueryTallies
+
+    /// The work's components and what this process spent on each so far, always in the same order: for
+    /// `--report`. Empty for work of one component.
+    func componentTotals() -> [ComponentTotal]
+}
+
+extension WorkKind {
+    func componentTotals() -> [ComponentTotal] { [] }
+}
+
+/// One component of the work (the combinatorial method's hard leaves, say): the pieces computed and the
+/// CPU seconds their threads spent, in one process or summed over the job.
+public struct ComponentTotal: Sendable, Equatable {
+    public var name: String
+    public var pieces: Int
+    public var seconds: Double
+
+    public init(name: String, pieces: Int, seconds: Double) {
+        self.name = name
+        self.pieces = pieces
+        self.seconds = seconds
+    }
 }
 
 extension WorkKind {

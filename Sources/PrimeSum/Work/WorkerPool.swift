@@ -51,6 +51,7 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
             state.withLock { state in
                 kind.combine(&state.share.partial, with: partial)
                 state.share.hull = state.share.hull?.hull(piece) ?? piece
+                state.share.pieces += 1
                 if keepsRecords { state.records.append(record) }
             }
         }
@@ -82,6 +83,8 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
 struct RankShare<Partial: Sendable>: Sendable {
     var partial: Partial
     var hull: Query?
+    /// The non-empty pieces computed.
+    var pieces = 0
 }
 
 /// The system would not start a thread (a process or address-space limit): exit status 71.

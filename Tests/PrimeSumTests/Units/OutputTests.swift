@@ -26,7 +26,7 @@ struct OutputTests {
     @Test("the JSON document has the README's schema, big integers as decimal strings")
     func schema() throws {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(Output.json(Self.outcome).utf8)) as? [String: Any])
-        #expect(Set(document.keys) == ["request", "results", "ranks", "threads", "wallSeconds", "imbalance", "perRank"])
+        #expect(Set(document.keys) == ["request", "results", "ranks", "threads", "wallSeconds", "imbalance", "perRank", "components"])
         #expect(document["request"] as? [String: String] == ["kind": "batch", "from": "10", "to": "30", "step": "10"])
         let results = try #require(document["results"] as? [[String: String]])
         #expect(results == [["lo": "0", "hi": "10", "count": "4", "sum": "17", "method": "sieve"],
@@ -43,5 +43,26 @@ struct OutputTests {
         let report = Output.report(Self.outcome)
         #expect(report.contains("load imbalance (slowest / mean): 1.50; 2 ranks × 3 threads, 0.250 s"))
         #expect(report.split(separator: "\n").count == 5)  // header, rank 0 (its host holds a line break), rank 1, summary
+    }
+
+    @Test("a combinatorial report: pieces per rank, then each component's pieces, CPU seconds and share")
+    func componentReport() throws {
+        var outcome = Self.outcome
+        outcome.method = .combinatorial
+        outcome.perRank[0].pieces = 7
+        outcome.perRank[1].pieces = 9
+        outcome.components = [ComponentTotal(name: "hard leaves", pieces: 12, seconds: 3),
+                              ComponentTotal(name: "P2", pieces: 4, seconds: 1)]
+        let lines = Output.report(outcome).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "rank  host      pieces  seconds")
+        #expect(lines[3] == "   1  h              9    0.300")
+        #expect(lines[4] == "component    pieces  CPU seconds   share")
+        #expect(lines[5] == "hard leaves      12        3.000  75.0 %")
+        #expect(lines[6] == "P2                4        1.000  25.0 %")
+        #expect(lines[7].hasSuffix("method: combinatorial"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(Output.json(outcome).utf8)) as? [String: Any])
+        let components = try #require(document["components"] as? [[String: Any]])
+        #expect(components.map { $0["name"] as? String } == ["hard leaves", "P2"])
+        #expect(components.map { $0["pieces"] as? Int } == [12, 4])
     }
 }

@@ -78,4 +78,57 @@ import TestSupport
         #expect(result.standardOutput == "sum of primes in [18446744013709551616, 18446744073709551616): "
                 + "\(KnownAnswers.top6e10.sum) (\(KnownAnswers.top6e10.count) primes)\n")
     }
+
+    /// Checks a combinatorial job's JSON document: the published sum below `n`, the method, and the four
+    /// components with pieces; returns the hosts of its ranks.
+    static func expectCombinatorialDocument(_ text: String, below n: UInt128) throws -> [String] {
+        let document = try json(text)
+        let known = KnownAnswers.largePowersOfTen.first { $0.n == n }!
+        let results = try #require(document["results"] as? [[String: String]])
+        #expect(results == [["lo": "0", "hi": "\(n)", "count": "\(known.count)", "sum": "\(known.sum)", "method": "combinatorial"]])
+        let components = (document["components"] as? [[String: Any]] ?? []).compactMap { $0["pieces"] as? Int }
+        #expect(components.count == 4 && components.allSatisfy { $0 > 0 }, "components \(components)")
+        return (document["perRank"] as? [[String: Any]] ?? []).compactMap { $0["host"] as? String }
+    }
+
+    @Test("a combinatorial job across 3 namespace hosts over TCP: the published sum below 10^15",
+          .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
+    func combinatorialAcrossThreeHosts() throws {
+        let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
+                                            ["3", "--", "--", "--quiet", "--method", "combinatorial", "--json", "1e15"], timeLimit: 180)
+        #expect(result.status == 0, "\(result.standardError)")
+        let hosts = try Self.expectCombinatorialDocument(result.standardOutput, below: 1_000_000_000_000_000)
+        #expect(Set(hosts) == ["h1", "h2", "h3"], "hosts \(hosts)")
+    }
+
+    @Test("a combinatorial sbatch job on a 2-node Slurm with 4 tasks: the published sum below 10^15",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func combinatorialSlurmJob() throws {
+        let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"),
+                                            ["2", "4", "--", "--no-build", "--", "--quiet", "--method", "combinatorial", "--json", "1e15"],
+                                            timeLimit: 300)
+        #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
+        let hosts = try Self.expectCombinatorialDocument(result.standardOutput, below: 1_000_000_000_000_000)
+        #expect(hosts.count == 4)
+    }
+
+    @Test("a combinatorial Slurm job past its 1-minute limit saves its pieces and exits 75; resubmitted, it finishes exactly",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func combinatorialSlurmTimeLimit() throws {
+        let folder = try CheckpointTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("journal").path
+        // The sum below 10^17: about 95 CPU-seconds, some 50 s on 2 cores, more than the first job gets
+        // before Slurm's warning (10-40 s after it starts).
+        let result = try BoundedCommand.run(
+            Self.script("slurm-cluster.sh"),
+            ["1", "2", "--", "--no-build", "--", "--quiet", "--method", "combinatorial", "--checkpoint", journal, "1e17"],
+            timeLimit: 600,
+            environment: ["SLURM_TEST_FIRST_SBATCH": "--time=1 --signal=B:USR1@50", "SLURM_TEST_JOB_SECONDS": "240"])
+        #expect(result.standardError.contains("first job exit code 75"), "\(result.standardError)")
+        #expect(result.standardError.contains("run the same command again to resume"))
+        #expect(result.status == 0, "\(result.standardError)")
+        let known = KnownAnswers.largePowersOfTen.first { $0.n == 100_000_000_000_000_000 }!
+        #expect(result.standardOutput == "sum of primes below 100000000000000000: \(known.sum) (\(known.count) primes)\n")
+    }
 }

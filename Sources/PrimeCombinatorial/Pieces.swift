@@ -11,12 +11,34 @@ extension Context {
     func pieces(perPart: Int) -> [CombinatorialPrimeSum.Piece] {
         var pieces: [CombinatorialPrimeSum.Piece] = [.ordinaryLeaves]
         let easy = firstEasyB..<Swift.max(firstEasyB, a)
-        if !easy.isEmpty {
-            pieces += Self.cut(easy.lowerBound, easy.upperBound, parts: perPart).map { .easyLeaves($0) }
-        }
+        if !easy.isEmpty { pieces += easyBorders(easy, perPart: perPart).adjacentPairs.map { .easyLeaves($0..<$1) } }
         pieces += hardLeavesBorders(perPart: perPart).adjacentPairs.map { .hardLeaves($0..<$1) }
         if hasP2 { pieces += p2Borders(perPart: perPart).adjacentPairs.map { .p2($0..<$1) } }
         return pieces
+    }
+
+    /// The easy leaves' b range cut `perPart` ways by estimated cost: their leaves crowd at small b (about
+    /// x/p_b² of them), so equal numbers of b would leave one piece with most of the work.
+    private func easyBorders(_ easy: Range<Int>, perPart: Int) -> [Int] {
+        var total = 0.0
+        let prefix = easy.map { b in
+            defer { total += easyLeavesCost(b: b) }
+            return total
+        }
+        var borders = [easy.lowerBound]
+        for k in 1..<Swift.max(perPart, 1) {
+            let border = easy.lowerBound + prefix.partitionPoint { $0 >= total * Double(k) / Double(perPart) }
+            if border > borders.last! && border < easy.upperBound { borders.append(border) }
+        }
+        return borders + [easy.upperBound]
+    }
+
+    /// About the nanoseconds of b's easy leaves: 4.6 per leaf (q from x/(p·y) to min(y, x/p²), a prime in
+    /// ln y), 9 for the rest. Measured per piece, it errs by up to 2× either way along b (clustered runs
+    /// make the leaves of large b cheaper than this counts), within 10 % over all of them from 10^14 on.
+    private func easyLeavesCost(b: Int) -> Double {
+        let p = Double(tables.prime(b)), xp = Double(x) / p
+        return 9 + 4.6 * Swift.max(0, Swift.min(Double(y), xp / p) - xp / Double(y)) / log(Double(y))
     }
 
     /// P2's range cut `perPart` ways by width (its sieving) and, where its cut points crowd (the primes up
@@ -58,28 +80,34 @@ extension Context {
     /// The hard leaves' crowd, z/sqrt(y): below it the sieve alone costs, above it the composite leaves too.
     private var hardLeavesCrowd: Double { Double(parameters.z) / Double(y).squareRoot() }
 
-    /// About the nanoseconds `piece` takes on one core (fitted to the parts' seconds measured at 10^15 on a
-    /// Zen 2 core: only their ratios matter, for the schedule's cut and order).
+    /// About the nanoseconds `piece` takes on one core (fitted to the parts' seconds measured from 10^13 to
+    /// 10^16 on a Zen 2 core: only their ratios matter, for the schedule's cut and order). The hard leaves'
+    /// pieces err most: up to 2× over near z/√y and 2× under at the top of their range, at 10^16.
     func estimatedCost(of piece: CombinatorialPrimeSum.Piece) -> Double {
         switch piece {
         case .ordinaryLeaves:
             return 4 * Double(y)
         case .easyLeaves(let bs):
-            // 10 ns per easy leaf (q from x/(p·y) to min(y, x/p²), a prime in ln y), 20 per b for the rest.
-            let logY = log(Double(y))
-            return bs.reduce(0.0) { total, b in
-                let p = Double(tables.prime(b)), xp = Double(x) / p
-                return total + 20 + 10 * Swift.max(0, Swift.min(Double(y), xp / p) - xp / Double(y)) / logY
-            }
+            return bs.reduce(0.0) { $0 + easyLeavesCost(b: $1) }
         case .hardLeaves(let range):
-            // Sieving ∝ sqrt(hi) − sqrt(lo); leaves ∝ c^1.5·(1/sqrt(lo) − 1/sqrt(hi)) past the crowd c.
-            let c = hardLeavesCrowd, lo = Double(range.lowerBound), hi = Double(range.upperBound)
-            let sieving = hi.squareRoot() - lo.squareRoot()
-            let leaves = 0.06 * c * c.squareRoot() * (1 / Swift.max(lo, c).squareRoot() - 1 / Swift.max(hi, c).squareRoot())
-            return 1.7 * (sieving + leaves) * Double(parameters.z).squareRoot()
+            // Sieving: about as costly per integer all along (1.8 ns at 10^16), 1.7·√z·√end in all. Leaves:
+            // none below the crowd c, rising to 3c, then thinning like v^(-3/2); 0.087·√z·c in all.
+            let c = hardLeavesCrowd, end = Double(hardLeavesEnd), lo = Double(range.lowerBound), hi = Double(range.upperBound)
+            let sieving = 1.7 * end.squareRoot() * (hi - lo) / end
+            let leaves = 0.087 * c * (Self.leavesShare(below: hi / c) - Self.leavesShare(below: lo / c)) / 7
+            return (sieving + leaves) * Double(parameters.z).squareRoot()
         case .p2(let range):
-            return Double(range.count)
+            return 0.45 * Double(range.count)  // 0.4-0.8 ns per integer from 10^14 on; P2 is ~5 % of the time
         }
+    }
+
+    /// How many of the hard leaves' composite leaves lie below v = u·c (c the crowd), in units where their
+    /// density peaks at 1 at u = 3: 0 below u = 1, a linear rise to u = 3, then (u/3)^(-3/2); 7 in all.
+    /// Fitted to the pieces' seconds at 10^16.
+    private static func leavesShare(below u: Double) -> Double {
+        if u <= 1 { return 0 }
+        if u <= 3 { return (u - 1) * (u - 1) / 4 }
+        return 1 + 6 * (1 - (3 / u).squareRoot())
     }
 
     /// `[lo, hi)` in `parts` consecutive non-empty ranges of about equal width.
@@ -93,6 +121,16 @@ extension Context {
 }
 
 extension Array {
+    /// The first index whose element satisfies `predicate`, for a predicate false then true along the array.
+    func partitionPoint(_ predicate: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
     /// Each element with the next: `[a, b, c]` gives `[(a, b), (b, c)]`.
     var adjacentPairs: [(Element, Element)] { Array<(Element, Element)>(zip(self, dropFirst())) }
 }

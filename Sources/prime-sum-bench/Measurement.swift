@@ -84,7 +84,7 @@ enum Measurement {
             for piece in pieces {
                 let start = Date()
                 partials.append(sum.compute(piece))
-                FileHandle.standardError.write(Data("\(piece): \(Date().timeIntervalSince(start)) s\n".utf8))
+                FileHandle.standardError.write(Data("\(piece): \(Date().timeIntervalSince(start)) s, estimated \(sum.estimatedCost(of: piece) * 1e-9) s\n".utf8))
             }
             return sum.total(of: partials)
         }

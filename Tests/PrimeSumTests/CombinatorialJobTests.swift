@@ -61,14 +61,14 @@ import TestSupport
         #expect(try first.wait().status != 0)
         #expect(BoundedCommand.poll(for: 10) { BoundedCommand.processes(matching: journal).isEmpty }, "ranks left behind")
         let saved = CheckpointTests.lines(of: journal).count - 1
-        #expect(Self.header(of: journal).hasPrefix("primesum-journal 1 below 10000000000000000 combinatorial 16 "))
+        #expect(Self.header(of: journal).hasPrefix("primesum-journal 1 below 10000000000000000 combinatorial 48 "))
 
         let resumed = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--threads", "2"] + request, timeLimit: 300)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardOutput == Self.line(below: 10_000_000_000_000_000))
         #expect(resumed.standardError.contains("resuming from '\(journal)': it holds \(saved) finished chunks"),
                 "\(resumed.standardError)")
-        #expect(Self.header(of: journal).hasPrefix("primesum-journal 1 below 10000000000000000 combinatorial 16 "),
+        #expect(Self.header(of: journal).hasPrefix("primesum-journal 1 below 10000000000000000 combinatorial 48 "),
                 "the resume kept the journal's layout")
         let total = CheckpointTests.lines(of: journal).count - 1
         #expect(total > saved)
@@ -99,7 +99,7 @@ import TestSupport
         #expect(resumed.standardOutput == Self.line(below: 10_000_000_000_000_000))
     }
 
-    /// A finished journal of the sum below 10^13 in the layout of 2 ranks × 2 threads (32 pieces per part).
+    /// A finished journal of the sum below 10^13 in the layout of 2 ranks × 2 threads (96 pieces per part).
     static func finishedJournal(in folder: URL) throws -> String {
         let path = folder.appendingPathComponent("journal").path
         let result = try Self.runOn(path, ranks: 2, threads: 2)
@@ -121,7 +121,7 @@ import TestSupport
         let path = try Self.finishedJournal(in: folder)
         let pristine = FileManager.default.contents(atPath: path)!
         let header = String(Self.header(of: path))
-        #expect(header.hasPrefix("primesum-journal 1 below 10000000000000 combinatorial 32 "), "\(header)")
+        #expect(header.hasPrefix("primesum-journal 1 below 10000000000000 combinatorial 96 "), "\(header)")
 
         // A digit changed in a record, checksum left as it was.
         var text = String(decoding: pristine, as: UTF8.self).split(separator: "\n").map(String.init)

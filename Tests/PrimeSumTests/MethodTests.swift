@@ -64,7 +64,7 @@ struct MethodTests {
         let checkpointed = try BoundedCommand.run(product, ["--checkpoint", journal, "--method", "combinatorial", "1e11"])
         #expect(checkpointed.status == 0)
         let header = try String(contentsOfFile: journal, encoding: .utf8).prefix { $0 != "\n" }
-        #expect(header.hasPrefix("primesum-journal 1 below 100000000000 combinatorial 8 crc32="), "\(header)")
+        #expect(header.hasPrefix("primesum-journal 1 below 100000000000 combinatorial 24 crc32="), "\(header)")
         let bad = try BoundedCommand.run(product, ["--method", "lucy", "100"])
         #expect(bad.status == 64)
         #expect(bad.standardError.split(separator: "\n").count == 1)

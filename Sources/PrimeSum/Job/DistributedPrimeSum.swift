@@ -111,7 +111,6 @@ public enum DistributedPrimeSum {
         let progress = try ProgressExchange(world: world, totalUnits: remaining.reduce(0) { $0 + $1.width },
                                             displayInterval: options.progressInterval, silenceLimit: options.silenceLimit,
                                             unitName: kind.unitName)
-        let computeStart = Environment.wallTime()
         let share: RankShare<Kind.Partial>
         if options.usesDynamicSchedule {
             share = try DynamicSchedule.run(kind, remaining: remaining, threads: options.threads, world: world,
@@ -120,8 +119,7 @@ public enum DistributedPrimeSum {
         } else {
             share = try StaticSchedule.run(kind, threads: options.threads, world: world, progress: progress)
         }
-        let seconds = Environment.wallTime() - computeStart
-        guard let gathered = try gather(kind, share: share, saved: saved, seconds: seconds, world: world) else {
+        guard let gathered = try gather(kind, share: share, saved: saved, world: world) else {
             return nil
         }
         return JobOutcome(request: request, answers: zip(request.queries, gathered.perQuery).map(Answer.init),
@@ -147,7 +145,7 @@ public enum DistributedPrimeSum {
     /// Reduces the ranks' shares (rank 0's plus what the journal saved) and gathers each rank's figures and
     /// the job's components (summed over the ranks).
     private static func gather<Kind: WorkKind>(
-        _ kind: Kind, share: RankShare<Kind.Partial>, saved: Kind.Partial?, seconds: Double, world: Communicator
+        _ kind: Kind, share: RankShare<Kind.Partial>, saved: Kind.Partial?, world: Communicator
     ) throws -> (perQuery: [PrimeTally], perRank: [RankFigures], components: [ComponentTotal])? {
         let root = world.root(0)
         var partial = share.partial
@@ -161,7 +159,7 @@ public enum DistributedPrimeSum {
         // Per rank: its seconds, its pieces (the components' where the work has them), then each component's
         // pieces and seconds.
         let pieces = components.isEmpty ? share.pieces : components.reduce(0) { $0 + $1.pieces }
-        let figures = try root.gather([seconds, Double(pieces)] + components.flatMap { [Double($0.pieces), $0.seconds] })
+        let figures = try root.gather([share.seconds, Double(pieces)] + components.flatMap { [Double($0.pieces), $0.seconds] })
         guard let reduced, let hosts, let ranges, let primes, let figures else { return nil }
         let stride = 2 + 2 * components.count
         let perRank = (0..<world.size).map { rank in

@@ -5,6 +5,13 @@ enum JobTuning {
     /// the time with 4 per thread, ~1.5 % with 16); each piece's set-up bounds it from above
     /// (``minimumPieceToSetUpRatio``). A rank with one thread takes its whole share as one piece.
     static let staticPiecesPerThread = 16
+    /// Dynamic schedule, pieces per thread of the whole job, for work whose pieces have no set-up (the
+    /// combinatorial line): the job ends within a smaller piece.
+    static let finePiecesPerThread = 32
+    /// The combinatorial layout: each part of each sum (easy leaves, hard leaves, P2) in this many pieces per
+    /// thread of the job. Finer evens out the ranks (the cost model errs by up to 25 % a piece) at the price
+    /// of each piece's set-up (a hard-leaf piece's sieving primes, a P2 piece's).
+    static let combinatorialPiecesPerThread = 24
     /// Dynamic schedule, pieces per thread of the whole job: enough for fast ranks to take more than slow
     /// ones, few enough that rank 0's dealing and each piece's set-up stay small.
     static let dealtPiecesPerThread = 8

@@ -17,6 +17,23 @@ struct CombinatorialWork: WorkKind {
     private let slots: [Slot]
     let domain: Query
     var unitName: String? { nil }
+    /// A range of the line is a list of the engine's pieces, each with its own small set-up.
+    var piecesHaveNoSetUp: Bool { true }
+
+    /// Each engine piece, costliest first, to the rank with the least estimated cost so far: every rank
+    /// gets a like mix of large and small pieces of every component, so the cost model's errors (by
+    /// component, and along each) even out, and its threads take the costliest first.
+    func staticRuns(ranks: Int) -> [[Query]]? {
+        var load = [UInt128](repeating: 0, count: ranks)
+        var runs = [[Query]](repeating: [], count: ranks)
+        for index in slots.indices {
+            let rank = load.indices.min { load[$0] < load[$1] }!
+            let piece = Query(lo: slots[index].start, hi: end(of: index))
+            runs[rank].append(piece)
+            load[rank] += piece.width
+        }
+        return runs
+    }
     /// Pieces and CPU seconds per component, in `Component.allCases` order, over this process's threads.
     private let spent = Locked([(pieces: Int, seconds: Double)](
         repeating: (0, 0), count: CombinatorialPrimeSum.Component.allCases.count))
@@ -49,10 +66,10 @@ struct CombinatorialWork: WorkKind {
         domain = Query(lo: 0, hi: start)
     }
 
-    /// The layout of a new job: each part of each sum in about `JobTuning.dealtPiecesPerThread` pieces per
-    /// thread of the whole job.
+    /// The layout of a new job: each part of each sum in `JobTuning.combinatorialPiecesPerThread` pieces
+    /// per thread of the whole job.
     static func piecesPerPart(threadsInJob: Int) -> Int {
-        Swift.min(Swift.max(1, threadsInJob * JobTuning.dealtPiecesPerThread), largestPiecesPerPart)
+        Swift.min(Swift.max(1, threadsInJob * JobTuning.combinatorialPiecesPerThread), largestPiecesPerPart)
     }
 
     /// Finer layouts cost more set-up than they save in balance on any cluster.

@@ -4,7 +4,15 @@ enum Plan {
     /// the kind's domain. Never more non-empty pieces than worthwhile: where each piece's set-up would cost
     /// more than its share (a short range high up, many ranks), the last runs hold empty pieces, which cost
     /// nothing, and their ranks or threads wait.
+    ///
+    /// Work that plans its own runs (``WorkKind/staticRuns(ranks:)``) gets them, padded with empty pieces
+    /// to equal counts.
     static func runs<Kind: WorkKind>(of kind: Kind, ranks: Int, threads: Int) -> [[Query]] {
+        if let own = kind.staticRuns(ranks: ranks) {
+            let longest = own.map(\.count).max() ?? 0
+            let empty = Query(lo: kind.domain.hi, hi: kind.domain.hi)
+            return own.map { $0 + Array(repeating: empty, count: longest - $0.count) }
+        }
         let perRank = staticPiecesPerRank(of: kind, ranks: ranks, threads: threads)
         let count = kind.worthwhilePieceCount(of: kind.domain, maximum: ranks * perRank)
         let empty = Query(lo: kind.domain.hi, hi: kind.domain.hi)
@@ -26,7 +34,8 @@ enum Plan {
     static func dealt<Kind: WorkKind>(of kind: Kind, remaining: [Query], threadsInJob: Int) -> [Query] {
         let domainWidth = kind.domain.width
         guard domainWidth > 0 else { return [] }
-        let wholeCount = UInt128(kind.worthwhilePieceCount(of: kind.domain, maximum: threadsInJob * JobTuning.dealtPiecesPerThread))
+        let perThread = kind.piecesHaveNoSetUp ? JobTuning.finePiecesPerThread : JobTuning.dealtPiecesPerThread
+        let wholeCount = UInt128(kind.worthwhilePieceCount(of: kind.domain, maximum: threadsInJob * perThread))
         return remaining.filter { !$0.isEmpty }.flatMap { part -> [Query] in
             // ⌈wholeCount · width / domainWidth⌉, at most wholeCount: exact, in integers.
             let share = Int((wholeCount * part.width + domainWidth - 1) / domainWidth)

@@ -23,6 +23,11 @@ protocol WorkKind: Sendable {
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128]
     /// How many pieces `part` is worth cutting into, from 1 to `maximum`: each piece has a set-up cost.
     func worthwhilePieceCount(of part: Query, maximum: Int) -> Int
+    /// Whether a piece costs nothing beyond its work (the combinatorial line's): the dynamic schedule then
+    /// deals finer pieces.
+    var piecesHaveNoSetUp: Bool { get }
+    /// The static schedule's runs, if the work plans them itself (nil: contiguous runs of equal cost).
+    func staticRuns(ranks: Int) -> [[Query]]?
 
     /// Computes one non-empty piece. `progress` is called from time to time with the units just finished.
     func compute(_ piece: Query, progress: @escaping @Sendable (UInt64) -> Void) -> Record
@@ -47,6 +52,8 @@ protocol WorkKind: Sendable {
 
 extension WorkKind {
     func componentTotals() -> [ComponentTotal] { [] }
+    var piecesHaveNoSetUp: Bool { false }
+    func staticRuns(ranks: Int) -> [[Query]]? { nil }
 }
 
 /// One component of the work (the combinatorial method's hard leaves, say): the pieces computed and the

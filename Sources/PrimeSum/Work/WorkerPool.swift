@@ -21,6 +21,7 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
     private struct State {
         var share: RankShare<Kind.Partial>
         var records: [Kind.Record] = []
+        var started = 0.0
     }
 
     /// - Parameter keepsRecords: keep each finished piece's record for ``takeRecords()`` (for the journal).
@@ -34,6 +35,8 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
     /// Starts `threads` workers, threads of this pool's own (so that a refusal to make one is an error, not a
     /// wait); they stop when the queue is complete and empty.
     func start(threads: Int) throws(ThreadStartFailed) {
+        let now = monotonicSeconds()
+        state.withLock { $0.started = now }
         for _ in 0..<threads {
             try startThread { [self] in
                 work()
@@ -52,6 +55,7 @@ final class WorkerPool<Kind: WorkKind>: Sendable {
                 kind.combine(&state.share.partial, with: partial)
                 state.share.hull = state.share.hull?.hull(piece) ?? piece
                 state.share.pieces += 1
+                state.share.seconds = monotonicSeconds() - state.started
                 if keepsRecords { state.records.append(record) }
             }
         }
@@ -85,6 +89,8 @@ struct RankShare<Partial: Sendable>: Sendable {
     var hull: Query?
     /// The non-empty pieces computed.
     var pieces = 0
+    /// Seconds from the workers' start to the end of their last piece: the rank's time at work.
+    var seconds = 0.0
 }
 
 /// The system would not start a thread (a process or address-space limit): exit status 71.

@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "PrimesieveReference", dependencies: ["CPrimesieve"]),
         // The benchmark: PrimeSum against libprimesieve in the same run (`./run.sh bench`).
         .executableTarget(name: "prime-sum-bench", dependencies: [
-            "PrimeSieve", "PrimeCombinatorial", "PrimeSumCommandLine", "PrimesieveReference", "CPrimesieve",
+            "PrimeSieve", "PrimeCombinatorial", "PrimeSum", "PrimeSumCommandLine", "PrimesieveReference", "CPrimesieve",
             "CPrimecount",
         ]),
         // Counts the process's heap allocations (replaces malloc & co.); only the overhead benchmark links it.

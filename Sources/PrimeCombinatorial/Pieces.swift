@@ -58,23 +58,24 @@ extension Context {
         return borders.sorted()
     }
 
-    /// The hard leaves' borders: quadratic (equal shares of the sieving, whose cost per integer falls like
-    /// 1/sqrt(v): the primes to cross off are those up to sqrt(x/v)), and finer around z/sqrt(y), where the
-    /// composite leaves crowd (they start there and thin out like v^(-3/2)): halving and doubling steps from
-    /// z/(8·sqrt(y)) to 8·z/sqrt(y). Even borders, from 0 to ``hardLeavesEnd``.
+    /// The hard leaves' borders: `perPart` pieces of equal estimated cost (``estimatedCost(of:)``: the
+    /// sieving spread evenly, the composite leaves crowding from z/√y to 3·z/√y), each border found by
+    /// bisection. Even borders, from 0 to ``hardLeavesEnd``.
     private func hardLeavesBorders(perPart: Int) -> [UInt64] {
         let end = hardLeavesEnd
-        var borders = Set((0...perPart).map { k in
-            let f = Double(k) / Double(perPart)
-            return UInt64(Double(end) * f * f) & ~1
-        })
-        let crowd = Double(parameters.z) / Double(y).squareRoot()
-        for k in -3...3 where perPart > 1 {
-            let border = UInt64(crowd * pow(2, Double(k))) & ~1
-            if border > 0 && border < end { borders.insert(border) }
+        let total = estimatedCost(of: .hardLeaves(0..<end))
+        var borders: [UInt64] = [0]
+        for k in 1..<Swift.max(perPart, 1) {
+            let target = total * Double(k) / Double(perPart)
+            var lo: UInt64 = 0, hi = end  // cost below lo < target ≤ cost below hi
+            while hi - lo > 2 {
+                let mid = lo + (hi - lo) / 2
+                if estimatedCost(of: .hardLeaves(0..<mid)) < target { lo = mid } else { hi = mid }
+            }
+            let border = hi & ~1
+            if border > borders.last! && border < end { borders.append(border) }
         }
-        borders.insert(end)
-        return borders.sorted()
+        return borders + [end]
     }
 
     /// The hard leaves' crowd, z/sqrt(y): below it the sieve alone costs, above it the composite leaves too.

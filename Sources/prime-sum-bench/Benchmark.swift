@@ -1,4 +1,5 @@
 import Foundation
+import PrimeSum
 
 /// The whole benchmark: every workload in rounds against its yardstick, the table (stdout and `bench.md`), every
 /// round's own seconds (`rounds.tsv`) and the chart.
@@ -20,8 +21,8 @@ struct Benchmark {
                 runs = value
             case "--only":
                 guard let value = rest.popFirst(), case let numbers = value.split(separator: ",").compactMap({ Int($0) }),
-                      !numbers.isEmpty, numbers.allSatisfy((1...7).contains) else {
-                    usageError("--only takes workload numbers from 1 to 7, separated by commas (4,7)")
+                      !numbers.isEmpty, numbers.allSatisfy((1...8).contains) else {
+                    usageError("--only takes workload numbers from 1 to 8, separated by commas (4,7)")
                 }
                 only = Set(numbers)
             case "--output":
@@ -112,6 +113,7 @@ struct Benchmark {
         if runs(6) && ProcessInfo.processInfo.activeProcessorCount >= 2 { schedulesOnASharedCore(into: &report) }
         if runs(5) { startUp(into: &report) }
         if runs(7) { combinatorialAgainstPrimecount(into: &report) }
+        if runs(8) { combinatorialScaling(into: &report) }
         report.table += "\nThe whole benchmark took \(format(Date().timeIntervalSince(began) / 60, 1)) minutes.\n"
         print(report.table)
         writeResults(report)
@@ -180,12 +182,7 @@ struct Benchmark {
     /// machine gives a program that scales perfectly on two idle cores, measured in the same minutes.
     func scaling(into report: inout Report) {
         func jobSeconds(ranks: Int, threads: Int) -> Double {
-            let output = runChild("/usr/bin/mpirun", mpirun() + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--method", "sieve", "--threads", "\(threads)", "1e11"])
-            guard let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-                  let seconds = json["wallSeconds"] as? Double else {
-                fail("prime-sum --json printed no wallSeconds: \(output)")
-            }
-            return seconds
+            self.jobSeconds(["--method", "sieve", "1e11"], ranks: ranks, threads: threads)
         }
         func primesieveSeconds(threads: Int) -> Double {
             samples(["measure", "primesieve-count", "0", "10000000000", "\(threads)"], times: 1)[0].seconds
@@ -211,6 +208,16 @@ struct Benchmark {
         report.table += "| reference: primesieve count below 10^10, 2 threads over 1 | | \(format(median(rounds.map(\.reference)))) |\n"
         report.speedups = [(1, 1.0, 1.0), (2, rankSpeedup, threadSpeedup)]
         FileHandle.standardError.write(Data("done: workload 4\n".utf8))
+    }
+
+    /// The job's own wall time (`--json`) for `arguments` on `ranks` ranks of `threads` threads.
+    func jobSeconds(_ arguments: [String], ranks: Int, threads: Int) -> Double {
+        let output = runChild("/usr/bin/mpirun", mpirun() + ["-np", "\(ranks)", primeSum, "--quiet", "--json", "--threads", "\(threads)"] + arguments)
+        guard let json = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+              let seconds = json["wallSeconds"] as? Double else {
+            fail("prime-sum --json printed no wallSeconds: \(output)")
+        }
+        return seconds
     }
 
     /// Workload 6: static against dynamic schedule on 2 ranks bound to one core each, with a busy process
@@ -335,5 +342,61 @@ struct Benchmark {
         } else {
             FileHandle.standardError.write(Data("gnuplot is not installed: no chart (apt-get install gnuplot-nox)\n".utf8))
         }
+    }
+}
+
+extension Benchmark {
+    /// Workload 8: the combinatorial sum below 10^16 on 1 rank, 2 ranks and 1 rank × 2 threads (the job's
+    /// own wall time, rounds of alternating order, each speedup within its round); the schedules with one
+    /// rank's core shared with a busy process (below 10^15); and the plan's predicted efficiency on 2 to
+    /// 1024 ranks at 10^16, 10^18 and 2^64 (the cost model's estimates as times), the 2-rank one beside the
+    /// measured.
+    func combinatorialScaling(into report: inout Report) {
+        let request = ["--method", "combinatorial", "1e16"]
+        let rounds = (0..<runs).map { round in
+            inAlternatingOrder(round, [(ranks: 1, threads: 1), (2, 1), (1, 2)]) {
+                jobSeconds(request, ranks: $0.ranks, threads: $0.threads)
+            }
+        }
+        for (number, round) in rounds.enumerated() {
+            report.roundRows.append("W8\t\(number + 1)\t\(round[0])\t\(round[1])\t\(round[2])")
+        }
+        let rankSpeedup = median(rounds.map { $0[0] / $0[1] }), threadSpeedup = median(rounds.map { $0[0] / $0[2] })
+        report.table += "\n| workload 8: Σp below 10^16, combinatorial | seconds | speedup over 1 rank (median of the rounds' own) |\n|---|---|---|\n"
+        report.table += "| 1 rank × 1 thread | \(format(median(rounds.map { $0[0] }))) | 1.00 |\n"
+        report.table += "| 2 ranks × 1 thread | \(format(median(rounds.map { $0[1] }))) | \(format(rankSpeedup)) |\n"
+        report.table += "| 1 rank × 2 threads | \(format(median(rounds.map { $0[2] }))) | \(format(threadSpeedup)) |\n"
+        FileHandle.standardError.write(Data("done: workload 8 scaling\n".utf8))
+        if ProcessInfo.processInfo.activeProcessorCount >= 2 { combinatorialSchedulesOnASharedCore(into: &report) }
+        report.table += "\n| predicted (plan, model errors, set-up) | ranks | pieces | set-up (s) | 1 rank (s) | static | dynamic |\n|---|---|---|---|---|---|---|\n"
+        for (name, bound) in [("10^16", UInt128(10_000_000_000_000_000)), ("10^18", 1_000_000_000_000_000_000), ("2^64", 1 << 64)] {
+            for ranks in [2, 8, 64, 256, 1024] where bound != 10_000_000_000_000_000 || ranks <= 64 {
+                let p = PlanPrediction(.below(bound), ranks: ranks)
+                report.table += "| \(name) | \(ranks) | \(p.pieces) | \(format(p.setUpSeconds)) | \(format(p.oneRankSeconds, 0)) "
+                    + "| \(format(100 * p.staticEfficiency, 1)) % | \(format(100 * p.dynamicEfficiency, 1)) % |\n"
+            }
+        }
+        report.table += "| measured at 10^16: 2 ranks' speedup ÷ 2 | 2 | | | | \(format(100 * rankSpeedup / 2, 1)) % | |\n"
+        FileHandle.standardError.write(Data("done: workload 8\n".utf8))
+    }
+
+    /// Static against dynamic schedule for the combinatorial sum below 10^15 on 2 ranks bound to one core
+    /// each, a busy process on rank 1's core.
+    func combinatorialSchedulesOnASharedCore(into report: inout Report) {
+        let busy = Process()
+        busy.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+        busy.arguments = ["-c", "1", "/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do :; done"]
+        try! busy.run()
+        defer {
+            busy.terminate()
+            busy.waitUntilExit()
+        }
+        func seconds(_ schedule: String) -> Double {
+            wallSeconds("/usr/bin/mpirun", mpirun(bindTo: "core") + ["-np", "2", primeSum, "--quiet", "--method", "combinatorial",
+                                                                     "--schedule", schedule, "1e15"], times: runs)
+        }
+        let staticSeconds = seconds("static"), dynamicSeconds = seconds("dynamic")
+        report.table += "| below 10^15, 2 ranks, rank 1's core shared with a busy process: static | \(format(staticSeconds)) | |\n"
+        report.table += "| the same, dynamic | \(format(dynamicSeconds)) | static ÷ dynamic: \(format(staticSeconds / dynamicSeconds)) |\n"
     }
 }

@@ -44,6 +44,11 @@ struct CombinatorialWork: WorkKind {
         var start: UInt128
     }
 
+    /// The estimated seconds of all the pieces (the cost model's nanoseconds).
+    var estimatedSeconds: Double {
+        sums.reduce(0) { total, sum in total + sum.pieces.reduce(0) { $0 + sum.estimatedCost(of: $1) } } * 1e-9
+    }
+
     /// The units on the line: enough that the cheapest piece of a large sum still has a few.
     private static let totalUnits: Double = 1e12
 

@@ -60,14 +60,20 @@ public struct PlanPrediction: Sendable {
         setUpSeconds = monotonicSeconds() - start
         self.ranks = ranks
         pieces = kind.sums.reduce(0) { $0 + $1.pieces.count }
+        // Each engine piece (a static run's element) gets its time once; a dealt run of the line, the times
+        // of the pieces starting in it.
         var random = SplitMix(seed: 2026)
         let secondsPerUnit = kind.estimatedSeconds / Double(kind.domain.width)
+        let runs = kind.staticRuns(ranks: ranks) ?? []
+        let timed = runs.joined().map { ($0.lo, Double($0.width) * secondsPerUnit * exp(Self.errorSigma * random.nextGaussian())) }
+            .sorted { $0.0 < $1.0 }
+        var before = [0.0]  // running totals of the pieces' times, in line order
+        for (_, seconds) in timed { before.append(before.last! + seconds) }
         func seconds(_ piece: Query) -> Double {
-            Double(piece.width) * secondsPerUnit * exp(Self.errorSigma * random.nextGaussian())
+            before[timed.partitioningIndex { $0.0 >= piece.hi }] - before[timed.partitioningIndex { $0.0 >= piece.lo }]
         }
-        let work = (kind.staticRuns(ranks: ranks) ?? []).map { $0.map(seconds) }
-        oneRankSeconds = setUpSeconds + work.joined().reduce(0, +)
-        let staticLongest = work.map { $0.reduce(0, +) }.max() ?? 0
+        oneRankSeconds = setUpSeconds + before.last!
+        let staticLongest = runs.map { $0.reduce(0) { $0 + seconds($1) } }.max() ?? 0
         var free = [Double](repeating: 0, count: ranks)
         for piece in Plan.dealt(of: kind, remaining: [kind.domain], threadsInJob: ranks) {
             let rank = free.indices.min { free[$0] < free[$1] }!

@@ -8,7 +8,7 @@ extension UInt128 {
     var clampedToUInt64: UInt64 { UInt64(Swift.min(self, UInt128(UInt64.max))) }
 }
 
-extension Array where Element: Comparable {
+extension Array {
     /// The first index whose element satisfies `predicate`, for a predicate false then true along the array.
     func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
         var low = 0, high = count

@@ -16,27 +16,12 @@ struct CombinatorialWork: WorkKind {
     /// Every piece: its sum, the piece, and where its units start on the line (ascending).
     private let slots: [Slot]
     let domain: Query
-    var unitName: String? { nil }
-    /// A range of the line is a list of the engine's pieces, each with its own small set-up.
-    var piecesHaveNoSetUp: Bool { true }
-
-    /// Each engine piece, costliest first, to the rank with the least estimated cost so far: every rank
-    /// gets a like mix of large and small pieces of every component, so the cost model's errors (by
-    /// component, and along each) even out, and its threads take the costliest first.
-    func staticRuns(ranks: Int) -> [[Query]]? {
-        var load = [UInt128](repeating: 0, count: ranks)
-        var runs = [[Query]](repeating: [], count: ranks)
-        for index in slots.indices {
-            let rank = load.indices.min { load[$0] < load[$1] }!
-            let piece = Query(lo: slots[index].start, hi: end(of: index))
-            runs[rank].append(piece)
-            load[rank] += piece.width
-        }
-        return runs
-    }
     /// Pieces and CPU seconds per component, in `Component.allCases` order, over this process's threads.
     private let spent = Locked([(pieces: Int, seconds: Double)](
         repeating: (0, 0), count: CombinatorialPrimeSum.Component.allCases.count))
+    var unitName: String? { nil }
+    /// A range of the line is a list of the engine's pieces, each with its own small set-up.
+    var piecesHaveNoSetUp: Bool { true }
 
     private struct Slot {
         var sum: Int
@@ -92,24 +77,31 @@ struct CombinatorialWork: WorkKind {
         return layout
     }
 
+    /// Each engine piece, costliest first, to the rank with the least estimated cost so far: every rank
+    /// gets a like mix of large and small pieces of every component, so the cost model's errors (by
+    /// component, and along each) even out, and its threads take the costliest first.
+    func staticRuns(ranks: Int) -> [[Query]]? {
+        var load = [UInt128](repeating: 0, count: ranks)
+        var runs = [[Query]](repeating: [], count: ranks)
+        for index in slots.indices {
+            let rank = load.indices.min { load[$0] < load[$1] }!
+            let piece = Query(lo: slots[index].start, hi: end(of: index))
+            runs[rank].append(piece)
+            load[rank] += piece.width
+        }
+        return runs
+    }
     /// The slots whose units start in `part`.
     private func slotIndices(in part: Query) -> Range<Int> {
         firstSlot(atOrAfter: part.lo)..<firstSlot(atOrAfter: part.hi)
     }
 
-    private func firstSlot(atOrAfter unit: UInt128) -> Int {
-        var lo = 0, hi = slots.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if slots[mid].start < unit { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    private func firstSlot(atOrAfter unit: UInt128) -> Int { slots.partitioningIndex { $0.start >= unit } }
 
     private func end(of slot: Int) -> UInt128 { slot + 1 < slots.count ? slots[slot + 1].start : domain.hi }
 
-    /// Equal shares of the line, each border moved to the start of the piece it falls in, so that a range
-    /// holds whole pieces (some ranges are then empty: a piece costlier than a share spans them).
+    /// Equal shares of the line, each border moved on to the next piece's start, so that a range holds whole
+    /// pieces (some ranges are then empty: a piece costlier than a share spans them).
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128] {
         (0...parts).map { k in
             guard k > 0 && k < parts else { return k == 0 ? part.lo : part.hi }

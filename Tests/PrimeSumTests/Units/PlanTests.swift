@@ -91,4 +91,30 @@ struct PlanTests {
         }
         #expect(Request.range(3, 9).span == Query(lo: 3, hi: 9) && Request.below(7).span == Query(lo: 0, hi: 7))
     }
+
+    @Test("combinatorial static runs: every piece once, to the least-loaded rank, loads within the largest piece")
+    func combinatorialStaticRuns() throws {
+        for (request, ranks) in [(Request.below(10_000_000_000_000), 3), (.range(1 << 40, 3 << 40), 8), (.below(100), 4)] {
+            let kind = CombinatorialWork(request: request, piecesPerPart: CombinatorialWork.piecesPerPart(threadsInJob: ranks))
+            let runs = Plan.runs(of: kind, ranks: ranks, threads: 1)
+            #expect(runs.count == ranks && Set(runs.map(\.count)).count == 1)
+            let pieces = runs.joined().filter { !$0.isEmpty }.sorted { $0.lo < $1.lo }
+            #expect(pieces.first?.lo ?? 0 == kind.domain.lo && pieces.last?.hi ?? 0 == kind.domain.hi)
+            #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.hi == $1.lo }, "\(request): pieces overlap or leave gaps")
+            let loads = runs.map { $0.reduce(UInt128(0)) { $0 + $1.width } }
+            let largest = pieces.map(\.width).max() ?? 0
+            #expect(loads.max()! - loads.min()! <= largest, "\(request): loads \(loads)")
+        }
+    }
+
+    @Test("the plan's prediction: efficiencies in (0, 1], near 1 on 2 ranks, falling with many ranks at 10^13")
+    func prediction() {
+        let two = PlanPrediction(.below(10_000_000_000_000), ranks: 2)
+        let many = PlanPrediction(.below(10_000_000_000_000), ranks: 256)
+        for p in [two, many] {
+            #expect(p.staticEfficiency > 0 && p.staticEfficiency <= 1 && p.dynamicEfficiency > 0 && p.dynamicEfficiency <= 1)
+        }
+        #expect(two.staticEfficiency > 0.8 && two.dynamicEfficiency > 0.8, "\(two)")
+        #expect(many.dynamicEfficiency < two.dynamicEfficiency, "set-up bounds many ranks: \(many)")
+    }
 }

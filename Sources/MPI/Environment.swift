@@ -90,6 +90,16 @@ public final class Environment {
     /// Seconds since an arbitrary time in the past, on a clock of resolution ``wallTickSeconds`` (`MPI_Wtime`).
     public static func wallTime() -> Double { MPI_Wtime() }
 
+    /// The MPI library's own description of itself (`MPI_Get_library_version`; callable before `MPI_Init`),
+    /// such as "Open MPI v4.1.4, package: Debian OpenMPI, …", cut to its first line.
+    public static var libraryVersion: String {
+        var buffer = [CChar](repeating: 0, count: Int(MPI_MAX_LIBRARY_VERSION_STRING) + 1)
+        var length: Int32 = 0
+        guard MPI_Get_library_version(&buffer, &length) == MPI_SUCCESS else { return "unknown" }
+        let text = String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(text.split(whereSeparator: \.isNewline).first ?? "unknown")
+    }
+
     /// The resolution of ``wallTime()`` in seconds (`MPI_Wtick`).
     public static var wallTickSeconds: Double { MPI_Wtick() }
 

@@ -27,7 +27,7 @@ struct FactorTable: Sendable {
         self.cap = cap
         var entries = [UInt16](repeating: 0, count: Self.index(atMost: limit) + 1)
         let chunk = 1 << 16
-        var scratch = ChunkFactors(width: chunk)
+        var scratch = ChunkFactors(width: Swift.min(chunk, Int(limit) + 1))
         var lo: UInt64 = 0
         while lo <= limit {
             let hi = Swift.min(lo + UInt64(chunk), limit + 1)

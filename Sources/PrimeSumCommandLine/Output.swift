@@ -11,6 +11,17 @@ public enum Output {
         }.joined()
     }
 
+    /// `--print`'s lines: per answer its sum, its count, or both (sum, then count), for scripts.
+    public static func numbers(_ outcome: JobOutcome, _ which: PrintedNumbers) -> String {
+        outcome.answers.map { answer in
+            switch which {
+            case .sum: "\(answer.tally.sum)\n"
+            case .count: "\(answer.tally.count)\n"
+            case .both: "\(answer.tally.sum) \(answer.tally.count)\n"
+            }
+        }.joined()
+    }
+
     /// The tables of `--report`: per rank (host, range and primes for the sieve; pieces for the combinatorial
     /// method, whose ranges are of its cost line), then per component where the work has several (pieces,
     /// CPU seconds, share), then the load imbalance.
@@ -83,4 +94,9 @@ public enum Output {
         ])
         return document.rendered(indent: "") + "\n"
     }
+}
+
+/// What `--print` prints of each answer.
+public enum PrintedNumbers: String, Sendable, CaseIterable {
+    case sum, count, both
 }

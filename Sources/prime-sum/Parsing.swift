@@ -23,6 +23,7 @@ extension PrimeSumCommand {
             guard let command = try parseAsRoot(arguments) as? PrimeSumCommand else {
                 return .failure(EarlyExit(message: helpMessage() + "\n", toStandardError: false, status: 0))
             }
+            if command.version { return .failure(EarlyExit(message: BuildInfo.description + "\n", toStandardError: false, status: 0)) }
             return .success(ParsedCommand(command: command, request: try Request(numbers: command.numbers, batch: command.batch)))
         } catch let error as UsageError {
             return .failure(usageError(error.message))
@@ -48,8 +49,8 @@ extension PrimeSumCommand {
     }
 
     /// The options that take a value (the word after them is that value, whatever it looks like).
-    private static let optionsWithValues: Set<String> = ["--batch", "--threads", "--segment-kib", "--schedule", "--method",
-                                                         "--progress", "--checkpoint", "--silence-limit"]
+    private static let optionsWithValues: Set<String> = ["--batch", "--threads", "-t", "--segment-kib", "--schedule", "--method",
+                                                         "--progress", "--checkpoint", "--silence-limit", "--print"]
 
     /// ArgumentParser's own verdicts: `--help`, or its first line of complaint as one sentence.
     private static func earlyExit(for error: any Error) -> EarlyExit {

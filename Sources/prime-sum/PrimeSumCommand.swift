@@ -9,8 +9,13 @@ struct PrimeSumCommand: ParsableCommand {
         commandName: "prime-sum",
         abstract: "Exact sums of primes over huge integer ranges, spread across MPI ranks.",
         discussion: """
-            Numbers may be written 1000000, 1_000_000, 1e9, 10^12, 2^64 or 2^64-1; every value must be an exact \
-            integer in [0, 2^64]. Run it under mpirun to use several ranks, or directly as a single rank.
+            Bounds are exclusive: 'prime-sum 100' sums the primes below 100 (1060: 97 is the largest), and \
+            'prime-sum 10 20' those in [10, 20), 20 excluded (60). primesieve's and primecount's bounds are \
+            inclusive: 'primesieve 10 20' counts [10, 20], so 'prime-sum 10 21' is its range.
+
+            Numbers may be written 1000000, 1_000_000, 1e9, 10^12, 2**64, 2^64-1 or (2^32+1)*3; every value \
+            must be an exact integer in [0, 2^64]. Run it under mpirun to use several ranks, or directly as a \
+            single rank.
 
             With --checkpoint FILE, rank 0 saves each finished chunk in FILE; SIGTERM, SIGINT or SIGUSR1 then stop \
             the job resumably, and the same command run again (with any number of ranks or threads) skips the \
@@ -28,7 +33,7 @@ struct PrimeSumCommand: ParsableCommand {
                                valueName: "FROM:TO:STEP"))
     var batch: String?
 
-    @Option(parsing: .unconditional, help: "Threads per rank.")
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads per rank.")
     var threads: Int = 1
 
     @Option(name: .customLong("segment-kib"), parsing: .unconditional,
@@ -45,8 +50,12 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(help: ArgumentHelp("sieve: the segmented sieve; combinatorial: Deléglise–Rivat per bound; auto: whichever the cost models say is faster.", valueName: "auto|sieve|combinatorial"))
     var method: Method = .auto
 
-    @Flag(help: "No progress on standard error.")
+    @Flag(name: [.customShort("q"), .long], help: "No progress on standard error.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Print only numbers, one line per answer: its sum, its count, or both (sum, then count).",
+                               valueName: "sum|count|both"))
+    var print: PrintedNumbers?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between progress reports on standard error for runs longer than a second (default: 1 on a terminal, 10 otherwise; 0: none).", valueName: "seconds"))
     var progress: Double?
@@ -54,7 +63,10 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Save each finished chunk in FILE, and skip the chunks FILE already holds: an interrupted job resumes where it stopped. Implies --schedule dynamic.", valueName: "file"))
     var checkpoint: String?
 
-    @Flag(help: "After the answers, print each rank's host, range, primes and seconds, and the load imbalance.")
+    @Flag(help: "Print the release, the commit it was built from, the MPI library and the sieve's vector kernels, and exit.")
+    var version = false
+
+    @Flag(help: "After the answers, print each rank's figures (sieve: host, range, primes, seconds; combinatorial: host, pieces, seconds, then each component's pieces, CPU seconds and share) and the load imbalance.")
     var report = false
 
     @Option(name: .customLong("silence-limit"), parsing: .unconditional,
@@ -75,6 +87,7 @@ struct PrimeSumCommand: ParsableCommand {
         guard silenceLimit >= 1 && silenceLimit <= 86400 else {
             throw ValidationError("--silence-limit must be a number of seconds from 1 to 86400, not \(silenceLimit)")
         }
+        if print != nil && json { throw ValidationError("--print and --json are two ways to print the answers; give one") }
         if let segmentKiB, !(1...8192).contains(segmentKiB) || segmentKiB.nonzeroBitCount != 1 {
             throw ValidationError("--segment-kib must be a power of two from 1 to 8192, not \(segmentKiB)")
         }
@@ -98,9 +111,11 @@ struct PrimeSumCommand: ParsableCommand {
     /// What rank 0 prints of the outcome.
     func render(_ outcome: JobOutcome) -> String {
         if json { return Output.json(outcome) }
-        return Output.humanReadable(outcome) + (report ? Output.report(outcome) : "")
+        let answers = print.map { Output.numbers(outcome, $0) } ?? Output.humanReadable(outcome)
+        return answers + (report ? Output.report(outcome) : "")
     }
 }
 
 extension DistributedPrimeSum.Schedule: ExpressibleByArgument {}
 extension Method: ExpressibleByArgument {}
+extension PrintedNumbers: ExpressibleByArgument {}

@@ -5,18 +5,30 @@ import Testing
 
 /// The request syntax and the work plan, without MPI.
 struct RequestTests {
-    @Test("numbers in every accepted spelling", arguments: [
-        ("0", UInt128(0)), ("1000000", 1_000_000), ("1_000_000", 1_000_000), ("1e10", 10_000_000_000),
-        ("10^12", 1_000_000_000_000), ("2^64", UInt128(1) << 64), ("2^64-1", UInt128(UInt64.max)),
-        ("3e10+7", 30_000_000_007), ("18446744073709551616", UInt128(1) << 64), (" 42 ", 42), ("1E3", 1000),
-        ("2^64-2^63", UInt128(1) << 63), ("0e5", 0), ("0^0", 1),
-    ])
+    static let twoTo64: UInt128 = 1 << 64
+    static let plainSpellings: [(String, UInt128)] = [
+        ("0", 0), ("1000000", 1_000_000), ("1_000_000", 1_000_000), ("1e10", 10_000_000_000),
+        ("10^12", 1_000_000_000_000), ("2^64", twoTo64), ("2^64-1", twoTo64 - 1), ("3e10+7", 30_000_000_007),
+        ("18446744073709551616", twoTo64), (" 42 ", 42), ("1E3", 1000), ("2^64-2^63", twoTo64 / 2), ("0e5", 0), ("0^0", 1),
+    ]
+    static let expressionSpellings: [(String, UInt128)] = [
+        ("2**64", twoTo64), ("2**64-1", twoTo64 - 1), ("(2^32+1)*3", 12_884_901_891), ("2^2^3", 256), ("2*3^2", 18),
+        ("((7))", 7), ("10-2*3", 4), ("(2^64+2^64)-2^64", twoTo64), ("2^(3+1)", 16), ("3e2*2", 600),
+    ]
+    static let acceptedSpellings = plainSpellings + expressionSpellings
+
+    @Test("numbers in every accepted spelling", arguments: acceptedSpellings)
     func accepted(text: String, value: UInt128) throws {
         #expect(try NumberSyntax.parse(text) == value)
     }
 
-    @Test("numbers refused", arguments: ["", "abc", "-1", "1.5e3", "1e", "e5", "^2", "2^", "1__0", "_1", "1_",
-                                         "2^64+1", "1e20", "10^1000", "1+", "1e-3", "0x10", "1,000", "5-10"])
+    static let refusedSpellings: [String] = ["", "abc", "-1", "1.5e3", "1e", "e5", "^2", "2^", "1__0", "_1", "1_",
+                                         "2^64+1", "1e20", "10^1000", "1+", "1e-3", "0x10", "1,000", "5-10",
+                                         "(1", "1)", "()", "2***3", "*2", "2*", "(-1)", "2^(0-1)", "2^64*2", "(2^64+1)",
+                                         String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
+                                         Array(repeating: "2", count: 100_000).joined(separator: "^")]
+
+    @Test("numbers refused", arguments: refusedSpellings)
     func refused(text: String) {
         #expect(throws: UsageError.self) { try NumberSyntax.parse(text) }
     }

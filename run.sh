@@ -30,7 +30,8 @@
 # Under Slurm (sbatch run.sh [OPTIONS] -- ARGS, or inside salloc) it launches on the allocated tasks, with
 # srun --mpi=pmix where the site has it, else mpirun; the #SBATCH lines above are defaults to override.
 # SIGTERM, SIGINT, SIGHUP and SIGUSR1 (Slurm's warning before the time limit) reach the ranks as SIGUSR1:
-# a job with --checkpoint FILE saves its finished chunks and exits 75; run the same command to resume.
+# a job with --checkpoint FILE saves its finished chunks and exits 75; run the same command to resume. A job
+# without one ends with the shell's status for the signal: 130 (SIGINT), 143 (SIGTERM), 129 (SIGHUP), 138.
 #
 # Exit status: prime-sum's own (0 success, 64 usage error, 65 checkpoint refused, 70 internal error,
 # 71 system error, 73 checkpoint path unusable, 74 write failed, 75 interrupted and resumable, 76 MPI failure),
@@ -194,10 +195,11 @@ run_job() {
   fi
   perl -e 'use POSIX (); eval { require "syscall.ph"; syscall(&SYS_prctl, 1, POSIX::SIGUSR1()) };
             exec { $ARGV[0] } @ARGV or die "exec: $!"' timeout -s USR1 -k 10 "$time_limit" "$@" &
-  local child=$! status=0 startup_failed=no
+  local child=$! status=0 startup_failed=no received=""
   # shellcheck disable=SC2317  # called by the traps
   forward() {
     say "received $1: asking the job to stop (a job with --checkpoint saves its finished chunks)"
+    received=${received:-$1}
     pkill -USR1 -P "$child" 2>/dev/null || true
   }
   # Start-up watchdog: once every rank is up, rank 0 writes the marker as its first line of output; if it has
@@ -231,6 +233,10 @@ run_job() {
   trap - TERM INT USR1 HUP USR2
   kill "$watchdog" 2>/dev/null || true
   [[ $startup_failed == yes ]] && return 68
+  # Stopped by a signal without a checkpoint (75 says it saved its work): the status a shell gives for it.
+  if [[ -n $received ]] && ((status != 0 && status != 75)); then
+    status=$((128 + $(kill -l "${received#SIG}")))
+  fi
   return "$status"
 }
 

@@ -19,16 +19,18 @@ extension Context {
 
     /// The easy leaves' b range cut `perPart` ways by estimated cost: their leaves crowd at small b (about
     /// x/p_b² of them), so equal numbers of b would leave one piece with most of the work.
+    /// Two walks along b (the total, then the borders), so that no per-b array is kept: b runs to π(y),
+    /// some 5 million at 2^64.
     private func easyBorders(_ easy: Range<Int>, perPart: Int) -> [Int] {
-        var total = 0.0
-        let prefix = easy.map { b in
-            defer { total += easyLeavesCost(b: b) }
-            return total
-        }
+        let total = easy.reduce(0.0) { $0 + easyLeavesCost(b: $1) }
         var borders = [easy.lowerBound]
-        for k in 1..<Swift.max(perPart, 1) {
-            let border = easy.lowerBound + prefix.partitionPoint { $0 >= total * Double(k) / Double(perPart) }
-            if border > borders.last! && border < easy.upperBound { borders.append(border) }
+        var before = 0.0, k = 1
+        for b in easy {
+            while k < perPart && before >= total * Double(k) / Double(perPart) {
+                if b > borders.last! { borders.append(b) }
+                k += 1
+            }
+            before += easyLeavesCost(b: b)
         }
         return borders + [easy.upperBound]
     }
@@ -122,16 +124,6 @@ extension Context {
 }
 
 extension Array {
-    /// The first index whose element satisfies `predicate`, for a predicate false then true along the array.
-    func partitionPoint(_ predicate: (Element) -> Bool) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
-
     /// Each element with the next: `[a, b, c]` gives `[(a, b), (b, c)]`.
     var adjacentPairs: [(Element, Element)] { Array<(Element, Element)>(zip(self, dropFirst())) }
 }

@@ -47,4 +47,17 @@ struct CommandLineHabitsTests {
         #expect(help.contains("Bounds are exclusive"))
         #expect(help.contains("'primesieve 10 20' counts [10, 20], so 'prime-sum 10 21' is its range"))
     }
+
+    @Test("a job without --checkpoint stopped through run.sh ends with the shell's status: SIGINT 130, SIGTERM 143",
+          arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalStatus(signal: Int32, status: Int32) throws {
+        let marker = "\(1_000_000_000_300 + Int(signal))"
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker, "--method", "sieve"], timeLimit: 60)
+        #expect(BoundedCommand.poll(for: 30) { BoundedCommand.processes(matching: "^[^ ]*prime-sum --quiet \(marker)").count == 2 })
+        job.signal(signal)
+        let result = try job.wait()
+        #expect(result.status == status, "\(result.status) \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+        #expect(BoundedCommand.poll(for: 15) { BoundedCommand.processes(matching: marker).isEmpty }, "a job was left running")
+    }
 }

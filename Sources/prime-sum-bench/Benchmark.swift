@@ -220,14 +220,20 @@ struct Benchmark {
         return seconds
     }
 
+    /// A process spinning on core 1 (another job on that node) while the benchmark lives: it must not outlive
+    /// a benchmark that stops early (`fail`, a signal). The caller terminates it.
+    func startBusyProcessOnCore1() -> Process {
+        let busy = Process()
+        busy.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+        busy.arguments = ["-c", "1", "/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do :; done"]
+        try! busy.run()
+        return busy
+    }
+
     /// Workload 6: static against dynamic schedule on 2 ranks bound to one core each, with a busy process
     /// on rank 1's core (another job on that node).
     func schedulesOnASharedCore(into report: inout Report) {
-        let busy = Process()
-        busy.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
-        // Spins while the benchmark lives: it must not outlive a benchmark that stops early (`fail`, a signal).
-        busy.arguments = ["-c", "1", "/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do :; done"]
-        try! busy.run()
+        let busy = startBusyProcessOnCore1()
         defer {
             busy.terminate()
             busy.waitUntilExit()
@@ -383,10 +389,7 @@ extension Benchmark {
     /// Static against dynamic schedule for the combinatorial sum below 10^15 on 2 ranks bound to one core
     /// each, a busy process on rank 1's core.
     func combinatorialSchedulesOnASharedCore(into report: inout Report) {
-        let busy = Process()
-        busy.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
-        busy.arguments = ["-c", "1", "/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do :; done"]
-        try! busy.run()
+        let busy = startBusyProcessOnCore1()
         defer {
             busy.terminate()
             busy.waitUntilExit()

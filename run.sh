@@ -17,7 +17,8 @@
 #   -n, --ranks N        number of MPI ranks (default: the cores here, or every slot of the hostfile)
 #   --hostfile FILE      run across the hosts of an Open MPI hostfile ("host slots=N" lines)
 #   --oversubscribe      allow more ranks than slots (added by itself when more ranks than local cores)
-#   --pml NAME           Open MPI point-to-point layer (default ob1: start-up 330 ms -> 130 ms here)
+#   --pml NAME           Open MPI point-to-point layer (default: OMPI_MCA_pml from the environment, else
+#                        ob1: start-up 330 ms -> 130 ms here)
 #   --net SUBNET|IFACE   keep MPI's TCP traffic on one network, e.g. 10.0.0.0/24 or eth1
 #   --net-timeout SECS   end the job about SECS seconds after a host stops answering (TCP keepalives;
 #                        default: Open MPI's, about 8 minutes); outages shorter than SECS are survived
@@ -155,9 +156,13 @@ set_launcher() {
   return 0
 }
 
-# Checks that FILE is an Open MPI hostfile: lines of "HOST [slots=N] [max_slots=N]", comments after #.
+# Checks that FILE is an Open MPI hostfile: lines of "HOST [slots=N] [max_slots=N]", comments after #, each
+# count from 1 to max_ranks. Sets hostfile_slots to the slots it lists in all, or empty when a host gives
+# none (Open MPI then counts that host's cores).
+hostfile_slots=
 check_hostfile() {
-  local file=$1 line number=0 hosts=0
+  local file=$1 line number=0 hosts=0 total=0 counted=yes field
+  tr -d '\000' <"$file" | cmp -s - "$file" || usage_error "the hostfile '$file' holds a NUL byte: it is not a text file"
   while IFS= read -r line || [[ -n $line ]]; do
     number=$((number + 1))
     line=${line%%#*}
@@ -165,9 +170,20 @@ check_hostfile() {
     if [[ ! $line =~ ^[[:space:]]*[A-Za-z0-9._-]+([[:space:]]+(slots|max_slots|max-slots)=[0-9]+)*[[:space:]]*$ ]]; then
       usage_error "the hostfile '$file' line $number is not 'HOST [slots=N] [max_slots=N]': '$line'"
     fi
+    local slots=
+    for field in $line; do
+      [[ $field == *=* ]] || continue
+      integer_in_range "${field#*=}" 1 "$max_ranks" ||
+        usage_error "the hostfile '$file' line $number: ${field%%=*} must be from 1 to $max_ranks, not '${field#*=}'"
+      [[ $field == slots=* ]] && slots=$((10#${field#*=}))
+    done
+    if [[ -n $slots ]]; then total=$((total + slots)); else counted=no; fi
     hosts=$((hosts + 1))
   done <"$file"
   ((hosts > 0)) || usage_error "the hostfile '$file' lists no hosts"
+  hostfile_slots=
+  [[ $counted == yes ]] && hostfile_slots=$total
+  return 0
 }
 
 # The network interface this machine uses to reach the first host of FILE, if it is not loopback.
@@ -307,6 +323,32 @@ explain_status() {
   return 0
 }
 
+# Checks that Open MPI has the point-to-point layer(s) $1 names ("ob1", "^ucx", "ob1,cm"), where ompi_info can
+# say: a missing one fails inside MPI_Init, where Open MPI's own message is not reliably printed.
+check_pml() {
+  command -v ompi_info >/dev/null || return 0
+  local available name
+  available=$(ompi_info --parsable 2>/dev/null | awk -F: '$1 == "mca" && $2 == "pml" { print $3 }' | sort -u | tr '\n' ' ')
+  [[ -n $available ]] || return 0
+  for name in ${1//,/ }; do
+    [[ " $available" == *" ${name#^} "* ]] ||
+      usage_error "Open MPI has no point-to-point layer '${name#^}' (from --pml or OMPI_MCA_pml); it has: ${available% }"
+  done
+}
+
+# When mpirun failed before the ranks were up (no start marker; not a time limit, a start-up timeout or a
+# signal), --quiet has hidden its reason: launch it again without --quiet and with --help (which starts MPI
+# and computes nothing), so that mpirun and Open MPI say what went wrong (too few slots, a missing component).
+explain_launch_failure() {
+  local status=$1
+  ((status != 0 && status != 68 && status != 124 && status < 128)) || return 0
+  [[ ${launcher[0]} == mpirun && $(head -n 1 "$answer_file") != "$started_marker" ]] || return 0
+  say "mpirun failed (status $status) before the ranks were up; launching again to show its reason:"
+  local flags=() flag
+  for flag in "${launcher[@]}"; do [[ $flag == --quiet ]] || flags+=("$flag"); done
+  timeout -k 5 60 "${flags[@]}" "$binary" --help >/dev/null || true
+}
+
 # Copies the job's answer ($1) to standard output: a reader that went away (| head) ends run.sh quietly with
 # 141, as it would any command-line tool; a failed write (a full disk, a closed stream) is status 74.
 deliver_output() {
@@ -334,7 +376,7 @@ main() {
   trap 'early_signal=SIGTERM' TERM
   trap 'early_signal=SIGINT' INT
   trap 'early_signal=SIGHUP' HUP
-  local ranks="" hostfile="" oversubscribe=no pml=$default_pml time_limit=86400 build=yes net= net_timeout=
+  local ranks="" hostfile="" oversubscribe=no pml=${OMPI_MCA_pml:-$default_pml} time_limit=86400 build=yes net= net_timeout=
   startup_timeout=60
   local args=()
   while (($#)); do
@@ -377,6 +419,10 @@ main() {
       *) usage_error "unknown option '$1'; put prime-sum's own arguments after --, e.g. ./run.sh -n 2 -- 1e9" ;;
     esac
   done
+  if [[ -n $hostfile && -n $ranks && -n $hostfile_slots && $oversubscribe == no ]] && ((ranks > hostfile_slots)); then
+    usage_error "$ranks ranks but the hostfile '$hostfile' has $hostfile_slots slots: give fewer ranks, more slots, or --oversubscribe"
+  fi
+  [[ -n ${SLURM_JOB_ID-} && -z $hostfile ]] || check_pml "$pml"
   ((${#args[@]})) || args=("${tutorial_batch[@]}")
   local arg
   for arg in "${args[@]}"; do
@@ -397,14 +443,21 @@ main() {
   started_marker="prime-sum started $$ $RANDOM"
   export PRIMESUM_STARTED_MARKER=$started_marker
   set_launcher "$ranks" "$hostfile" "$oversubscribe" "$pml" "$net" "$net_timeout"
-  # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal.
-  [[ -t 2 ]] && export PRIMESUM_STDERR_IS_TERMINAL=1
+  # The ranks' standard error reaches the user through mpirun's pipes: tell them whether it ends on a terminal,
+  # and how wide it is, so that progress updated in place never wraps.
+  if [[ -t 2 ]]; then
+    export PRIMESUM_STDERR_IS_TERMINAL=1
+    local columns
+    columns=$(stty size <&2 2>/dev/null | awk '{ print $2 }') || true
+    [[ $columns =~ ^[0-9]+$ ]] && export PRIMESUM_TERMINAL_COLUMNS=$columns
+  fi
   { : >&1; } 2>/dev/null || { say "standard output is closed: nothing would reach you; nothing was computed"; exit 74; }
   local status=0
   answer_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-answer.XXXXXX")
   trap 'rm -f "${answer_file-}"' EXIT
   run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" >"$answer_file" || status=$?
   explain_status "$status" "$time_limit"
+  explain_launch_failure "$status"
   local delivered=0
   deliver_output "$answer_file" || delivered=$?
   ((status == 0)) && status=$delivered

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import PrimeSieve
 import PrimeSum
 import PrimeSumCommandLine
@@ -33,8 +36,9 @@ struct PrimeSumCommand: ParsableCommand {
                                valueName: "FROM:TO:STEP"))
     var batch: String?
 
-    @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads per rank.")
-    var threads: Int = 1
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional,
+            help: "Threads per rank (default: SLURM_CPUS_PER_TASK in a Slurm job that sets it, else 1).")
+    var threads: Int?
 
     @Option(name: .customLong("segment-kib"), parsing: .unconditional,
             help: ArgumentHelp("Largest sieve segment in KiB, a power of two up to 8192 (default: sized to this "
@@ -77,7 +81,7 @@ struct PrimeSumCommand: ParsableCommand {
     static let maximumThreads = 1024
 
     func validate() throws {
-        guard (1...Self.maximumThreads).contains(threads) else {
+        if let threads, !(1...Self.maximumThreads).contains(threads) {
             throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), not \(threads)")
         }
         if let progress, !(progress >= 0 && progress <= 86400) {
@@ -95,11 +99,18 @@ struct PrimeSumCommand: ParsableCommand {
 
     /// How the job is to run.
     var options: DistributedPrimeSum.Options {
-        var options = DistributedPrimeSum.Options(threads: threads, progressInterval: progressInterval,
+        var options = DistributedPrimeSum.Options(threads: threadsPerRank, progressInterval: progressInterval,
                                                   schedule: schedule, checkpoint: checkpoint, silenceLimit: silenceLimit,
                                                   method: method)
         if let segmentKiB { options.sieve = SieveConfiguration(segmentBytes: segmentKiB * 1024) }
         return options
+    }
+
+    /// `--threads`, else the CPUs Slurm gives each task (`SLURM_CPUS_PER_TASK`, set by `--cpus-per-task`), else 1.
+    var threadsPerRank: Int {
+        if let threads { return threads }
+        let slurm = getenv("SLURM_CPUS_PER_TASK").flatMap { Int(String(cString: $0)) }
+        return slurm.map { min(max($0, 1), Self.maximumThreads) } ?? 1
     }
 
     /// Seconds between progress reports, or nil for none.

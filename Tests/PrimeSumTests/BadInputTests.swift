@@ -53,6 +53,10 @@ import TestSupport
         ("", "lists no hosts"),
         ("# only a comment\n\n", "lists no hosts"),
         ("h1 slots=-1\n", "line 1"),
+        ("h1 slots=0\n", "slots must be from 1 to 1000000, not '0'"),
+        ("h1 slots=99999999999999999999\n", "slots must be from 1 to 1000000"),
+        ("h1 max_slots=0\n", "max_slots must be from 1"),
+        ("h1\u{0} slots=2\n", "holds a NUL byte"),
     ]
 
     @Test("run.sh refuses a malformed hostfile with one sentence naming the line, status 64", arguments: badHostfiles)

@@ -60,4 +60,108 @@ struct CommandLineHabitsTests {
         #expect(result.standardOutput.isEmpty)
         #expect(BoundedCommand.poll(for: 15) { BoundedCommand.processes(matching: marker).isEmpty }, "a job was left running")
     }
+
+    @Test("more ranks than the hostfile's slots is a usage error (64, one sentence) unless --oversubscribe")
+    func ranksBeyondSlots() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostfile-\(UUID().uuidString)").path
+        try "localhost slots=2\n".write(toFile: path, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let refused = try BoundedCommand.runScript(["--no-build", "--hostfile", path, "-n", "3", "--", "100"], timeLimit: 60)
+        #expect(refused.status == 64 && refused.errorLines.count == 1, "\(refused.standardError)")
+        #expect(refused.standardError.contains("3 ranks but the hostfile '\(path)' has 2 slots"), "\(refused.standardError)")
+        let allowed = try BoundedCommand.runScript(["--no-build", "--hostfile", path, "-n", "3", "--oversubscribe", "--", "100"],
+                                                   timeLimit: 60)
+        #expect(allowed.status == 0 && allowed.standardOutput == "sum of primes below 100: 1060 (25 primes)\n",
+                "\(allowed.standardError)")
+    }
+
+    @Test("a point-to-point layer Open MPI lacks, from --pml or the user's OMPI_MCA_pml (respected), is refused: 64, one sentence")
+    func missingPointToPointLayer() throws {
+        let script = BoundedCommand.projectFolder.appendingPathComponent("run.sh").path
+        let viaOption = try BoundedCommand.run(script, ["--no-build", "--pml", "bogus", "-n", "1", "--", "100"], timeLimit: 90)
+        let viaEnvironment = try BoundedCommand.run(script, ["--no-build", "-n", "1", "--", "100"], timeLimit: 90,
+                                                    environment: ["OMPI_MCA_pml": "ob1,bogus"])
+        for result in [viaOption, viaEnvironment] {
+            #expect(result.status == 64 && result.errorLines.count == 1 && result.standardOutput.isEmpty, "\(result.standardError)")
+            #expect(result.standardError.contains("Open MPI has no point-to-point layer 'bogus'"), "\(result.standardError)")
+        }
+        let chosen = try BoundedCommand.run(script, ["--no-build", "--pml", "ob1", "-n", "1", "--", "100"], timeLimit: 90,
+                                            environment: ["OMPI_MCA_pml": "bogus"])
+        #expect(chosen.status == 0, "--pml wins over the environment: \(chosen.standardError)")
+        let excluded = try BoundedCommand.run(script, ["--no-build", "-n", "1", "--", "100"], timeLimit: 90,
+                                              environment: ["OMPI_MCA_pml": "^ucx"])
+        #expect(excluded.status == 0, "\(excluded.standardError)")
+    }
+
+    @Test("when mpirun refuses a launch (a hostfile's host without slots has too few cores), its own reason reaches the user")
+    func launchFailureSaysWhy() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostfile-\(UUID().uuidString)").path
+        try "localhost\n".write(toFile: path, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ranks = ProcessInfo.processInfo.activeProcessorCount + 1
+        let result = try BoundedCommand.runScript(["--no-build", "--hostfile", path, "-n", "\(ranks)", "--", "100"], timeLimit: 90)
+        #expect(result.status != 0 && result.standardOutput.isEmpty, "\(result.status)")
+        #expect(result.standardError.contains("before the ranks were up; launching again to show its reason"), "\(result.standardError)")
+        #expect(result.standardError.contains("not enough slots"), "\(result.standardError)")
+    }
+
+    @Test("--threads defaults to SLURM_CPUS_PER_TASK, else 1")
+    func threadsFromSlurm() throws {
+        let product = BoundedCommand.product("prime-sum")
+        let slurm = try BoundedCommand.run(product, ["--json", "1000"], timeLimit: 60, environment: ["SLURM_CPUS_PER_TASK": "3"])
+        #expect(slurm.standardOutput.contains("\"threads\": 3") || slurm.standardOutput.contains("\"threads\":3"),
+                "\(slurm.standardOutput)")
+        let plain = try BoundedCommand.run(product, ["--json", "1000"], timeLimit: 60)
+        #expect(plain.standardOutput.contains("\"threads\": 1") || plain.standardOutput.contains("\"threads\":1"),
+                "\(plain.standardOutput)")
+        let given = try BoundedCommand.run(product, ["--json", "-t", "2", "1000"], timeLimit: 60, environment: ["SLURM_CPUS_PER_TASK": "3"])
+        #expect(given.standardOutput.contains("\"threads\": 2") || given.standardOutput.contains("\"threads\":2"))
+    }
+
+    @Test("a rank bound to fewer cores than its threads says so once; unbound, nothing is said")
+    func threadsBeyondBinding() throws {
+        let bound = try BoundedCommand.run(BoundedCommand.launcher,
+                                           BoundedCommand.mpirunFlags(ranks: 1).map { $0 == "none" ? "core" : $0 }
+                                               + [BoundedCommand.product("prime-sum"), "-t", "2", "1000"], timeLimit: 60)
+        #expect(bound.status == 0, "\(bound.standardError)")
+        #expect(bound.errorLines.count == 1 && bound.standardError.contains("runs 2 threads on 1 core (its CPU binding)"),
+                "\(bound.standardError)")
+        try #require(ProcessInfo.processInfo.activeProcessorCount >= 2, "this machine has one core: every rank is short of cores")
+        let free = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["-t", "2", "1000"], timeLimit: 60)
+        #expect(free.status == 0 && free.standardError.isEmpty, "\(free.standardError)")
+    }
+
+    @Test("progress on a terminal of 60 columns stays on one line, with the time left in h/min/s")
+    func progressFitsTheTerminal() throws {
+        let session = "primesum-\(UUID().uuidString.prefix(8))"
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(session).out").path
+        let script = BoundedCommand.projectFolder.appendingPathComponent("run.sh").path
+        let command = "\(script) --no-build -n 2 -- --method sieve --progress 0.5 1e11 2>&1; echo done-\(session) >> \(output)"
+        let tmux = "/usr/bin/tmux"
+        try #require(FileManager.default.isExecutableFile(atPath: tmux), "tmux is not installed: skipped")
+        defer {
+            _ = try? BoundedCommand.run(tmux, ["kill-session", "-t", session], timeLimit: 10)
+            try? FileManager.default.removeItem(atPath: output)
+        }
+        // The tmux server outlives the bounded command that starts it: its own session, and none of the test
+        // runner's files (the runner waits for every holder of one of them to close it).
+        let detach = #"for fd in /proc/self/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; "#
+            + #"exec setsid "$0" new-session -d -s "$1" -x 60 -y 20 "$2" </dev/null >/dev/null 2>&1"#
+        let started = try BoundedCommand.run("/bin/bash", ["-c", detach, tmux, session, command], timeLimit: 10)
+        try #require(started.status == 0, "\(started.standardError)")
+        var screens: [String] = []
+        #expect(BoundedCommand.poll(for: 120) {
+            if let pane = try? BoundedCommand.run(tmux, ["capture-pane", "-p", "-t", session], timeLimit: 10), pane.status == 0 {
+                screens.append(pane.standardOutput)
+            }
+            return (try? String(contentsOfFile: output, encoding: .utf8))?.contains("done-") == true
+        })
+        let progress = screens.flatMap { $0.split(separator: "\n") }.filter { $0.contains("% of 2 ranks' work") }
+        #expect(!progress.isEmpty, "no progress seen: \(screens.last ?? "")")
+        #expect(progress.allSatisfy { $0.count < 60 }, "\(progress)")
+        // One progress line per screen: updated in place, never wrapped onto a second row.
+        #expect(screens.allSatisfy { $0.split(separator: "\n").filter { $0.contains("ranks' work") }.count <= 1 }, "\(screens)")
+        #expect(progress.contains { $0.range(of: #"about \d+ (s|min \d\d s|h \d\d min) left"#, options: .regularExpression) != nil }
+                    || progress.contains { $0.contains("time left unknown") }, "\(progress)")
+    }
 }

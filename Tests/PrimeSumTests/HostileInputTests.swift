@@ -216,6 +216,42 @@ import TestSupport
                 "\(resumed.standardError)")
     }
 
+    @Test("a rank stopped after its share, while it waits for the others, ends the job with 75 instead of hanging it")
+    func rankStoppedWhileWaiting() throws {
+        try #require(!BoundedCommand.isMPICH)
+        let job = try BoundedCommand.startMPIRun(ranks: 2, "prime-sum", ["--quiet", "--method", "sieve", "--silence-limit", "6", "1e11"])
+        let mpirun = try #require(BoundedCommand.poll(for: 20) { job.programID != nil } ? job.programID : nil)
+        var ranks: [Int32] = []
+        #expect(BoundedCommand.poll(for: 20) {
+            ranks = [0, 1].compactMap { Self.rankProcess($0, childOf: mpirun) }
+            return ranks.count == 2
+        })
+        try #require(ranks.count == 2, "ranks not found")
+        defer { for rank in ranks { kill(rank, SIGCONT) } }
+        // Rank 0 stops once the work is scattered; rank 1 finishes its half and waits for rank 0.
+        usleep(1_500_000)
+        kill(ranks[0], SIGSTOP)
+        #expect(BoundedCommand.poll(for: 90) { Self.cpuShare(of: ranks[1], over: 1) < 0.5 }, "rank 1 never went idle")
+        kill(ranks[1], SIGSTOP)
+        kill(ranks[0], SIGCONT)
+        let result = try job.wait()
+        #expect(result.status == 75, "\(result.standardError)")
+        #expect(result.standardError.contains("rank 1 has not reported"), "\(result.standardError)")
+    }
+
+    /// The share of one core that process `pid` used over the next `seconds`, from `/proc/PID/stat`.
+    static func cpuShare(of pid: Int32, over seconds: Double) -> Double {
+        func ticks() -> Double {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            // utime and stime: fields 14 and 15 of stat(5), the 12th and 13th after the command's ")".
+            return fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
+        }
+        let before = ticks()
+        usleep(UInt32(seconds * 1e6))
+        return (ticks() - before) / Double(sysconf(Int32(_SC_CLK_TCK))) / seconds
+    }
+
     @Test("under an address-space limit the job answers or says it could not start a thread (71); it never hangs")
     func addressSpaceLimit() throws {
         for kib in [100_000, 200_000, 400_000] {

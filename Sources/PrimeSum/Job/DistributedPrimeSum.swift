@@ -37,9 +37,14 @@ public enum DistributedPrimeSum {
             let decision = try decide(invocation, world: world)
             if let status = decision.status { return status }
             guard case .compute(let request, let options) = invocation else { return ExitStatus.internalError }
-            guard let outcome = try run(request, options: options, on: world, prepared: decision.prepared) else {
-                return ExitStatus.success
+            let outcome: JobOutcome?
+            do {
+                outcome = try run(request, options: options, on: world, prepared: decision.prepared)
+            } catch let stop as PlannedStop {
+                if let message = stop.message { writeToStandardError(message + "\n") }
+                return ExitStatus.interrupted
             }
+            guard let outcome else { return ExitStatus.success }
             do { try deliver(outcome) } catch { throw DeliveryFailed(underlying: error) }
             return ExitStatus.success
         }
@@ -87,6 +92,7 @@ public enum DistributedPrimeSum {
         var layout = prepared?.layout ?? 0
         try world.root(0).broadcast(&layout)
         let work = prepared ?? PreparedWork(request, options: options, layout: layout)
+        try warnOfBinding(threads: options.threads, on: world)
         var outcome: JobOutcome?
         switch work {
         case .sieve(let kind, let journal):
@@ -125,6 +131,18 @@ public enum DistributedPrimeSum {
         return JobOutcome(request: request, answers: zip(request.queries, gathered.perQuery).map(Answer.init),
                           ranks: world.size, threads: options.threads, wallSeconds: 0, perRank: gathered.perRank,
                           method: options.method, components: gathered.components)
+    }
+
+    /// Says once, at rank 0, when a rank's threads outnumber the cores its binding lets it use: they would
+    /// share them (plain `mpirun` binds each rank to one core).
+    private static func warnOfBinding(threads: Int, on world: Communicator) throws {
+        guard threads > 1 else { return }
+        let cores = try world.root(0).gather(Int32(clamping: coresAvailableToProcess() ?? threads))
+        guard let cores, let rank = cores.firstIndex(where: { Int($0) < threads }) else { return }
+        let others = cores.filter { Int($0) < threads }.count - 1
+        writeToStandardError("prime-sum: rank \(rank)\(others > 0 ? " (and \(others) more)" : "") runs \(threads) threads "
+                             + "on \(cores[rank]) core\(cores[rank] == 1 ? "" : "s") (its CPU binding), so they share them; "
+                             + "launch with 'mpirun --bind-to none' (run.sh does) or 'srun --cpus-per-task=\(threads)'\n")
     }
 
     /// Says on standard error how much of the work a journal already holds, when it holds some.

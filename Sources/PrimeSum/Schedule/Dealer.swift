@@ -103,7 +103,8 @@ final class Dealer<Kind: WorkKind> {
         heldBack = []
     }
 
-    /// Throws ``Interrupted`` once this rank or another received an interrupting signal (journaled jobs only).
+    /// Once this rank or another received an interrupting signal (journaled jobs only): stops every rank,
+    /// saves the records they sent before leaving, and throws ``PlannedStop``.
     private func stopIfInterrupted() throws {
         guard let journal else { return }
         var signal = Interruption.received
@@ -111,8 +112,10 @@ final class Dealer<Kind: WorkKind> {
             let words = try world.receive(capacity: 1, from: probed.source, tag: MessageTag.interruption, as: UInt64.self)
             signal = Int32(truncatingIfNeeded: words.values.first ?? 0)
         }
-        if let signal {
-            throw Interrupted(signal: signal, journalPath: journal.path, savedPieces: journal.records.count)
-        }
+        guard let signal else { return }
+        try progress?.stopEveryRank()
+        try saveRecords()
+        let interrupted = Interrupted(signal: signal, journalPath: journal.path, savedPieces: journal.records.count)
+        throw PlannedStop(message: interrupted.description)
     }
 }

@@ -31,6 +31,7 @@ final class Requester<Kind: WorkKind> {
             try askIfShort()
             try report()
             try progress?.tick(unitsDone: pool.unitsDone)
+            if let progress, try progress.stopRequested() { try stop(progress) }
             sends.removeAll { (try? $0.test()) == true }
             requestSends.removeAll { (try? $0.test()) == true }
             if pool.waitForWorkers(upTo: JobTuning.dealingPollSeconds) && dealerIsDone {
@@ -42,6 +43,15 @@ final class Requester<Kind: WorkKind> {
         for send in requestSends { try send.wait() }
         try progress?.finish(unitsDone: pool.unitsDone)
         return pool.share
+    }
+
+    /// Rank 0 stops the job (a signal, with a journal): sends the records finished so far, then the last
+    /// progress message, and throws ``PlannedStop``. Pieces still being computed are abandoned.
+    private func stop(_ progress: ProgressExchange) throws -> Never {
+        try report()
+        for send in sends { try send.wait() }
+        try progress.leave(unitsDone: pool.unitsDone)
+        throw PlannedStop(message: nil)
     }
 
     /// Queues the piece rank 0 sent, or completes the queue if it sent none.

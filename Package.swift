@@ -32,7 +32,8 @@ let package = Package(
             providers: [.apt([mpich ? "libmpich-dev" : "libopenmpi-dev"])]
         ),
         // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
-        .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"]),
+        .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"],
+                swiftSettings: mpich ? [.define("MPICH")] : []),
         // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
         .target(name: "PrimeSieve", dependencies: ["CVectorKernels"], exclude: ["README.md"]),
         // The combinatorial engine: the sum below N in O(N^(2/3)) by Deléglise–Rivat, as pieces that combine

@@ -44,7 +44,9 @@ extension Communicator {
     /// rank order (`MPI_Alltoall`).
     /// - Precondition: `values.count` is a multiple of the communicator's size.
     public func alltoall<T: MPIElement>(_ values: [T]) throws(MPIError) -> [T] {
-        precondition(values.count % size == 0, "\(values.count) values do not split evenly among \(size) ranks")
+        guard values.count % size == 0 else {
+            throw MPIError(.count, function: "MPI_Alltoall", reason: "\(values.count) values do not split evenly among \(size) ranks")
+        }
         return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: values.count) { (receive, initialized) throws(MPIError) in
                 try LargeCount.with(values.count / size, of: T.self) { (share, datatype) throws(MPIError) in
@@ -60,7 +62,9 @@ extension Communicator {
     /// (`MPI_Alltoall` of the lengths, then `MPI_Alltoallv`).
     /// - Precondition: `parts.count` equals the communicator's size.
     public func alltoallv<T: MPIElement>(_ parts: [[T]]) throws(MPIError) -> [[T]] {
-        precondition(parts.count == size, "\(parts.count) parts for \(size) ranks")
+        guard parts.count == size else {
+            throw MPIError(.count, function: "MPI_Alltoallv", reason: "\(parts.count) parts for \(size) ranks")
+        }
         let sendCounts = try parts.map { (part) throws(MPIError) in try mpiCount(part.count) }
         let receiveCounts = try alltoall(sendCounts)
         let (sendDisplacements, _) = try Self.displacements(of: sendCounts)
@@ -96,7 +100,9 @@ extension Communicator {
     @inlinable
     public func allreduce<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
                                          _ operation: ReductionOperation<T>) throws(MPIError) {
-        precondition(values.count == result.count, "allreduce of \(values.count) values into \(result.count)")
+        guard values.count == result.count else {
+            throw MPIError(.count, function: "MPI_Allreduce", reason: "\(values.count) values into a buffer of \(result.count)")
+        }
         try check(MPI_Allreduce(values.baseAddress, result.baseAddress, try mpiCount(values.count),
                                 T.mpiDatatype.handle, operation.handle, handle), "MPI_Allreduce")
     }

@@ -30,6 +30,26 @@ public final class Communicator: @unchecked Sendable {
         }
     }
 
+    /// The C handle (`MPI_Comm`), for the MPI calls the wrapper lacks (`import CMPI`). It stays valid while
+    /// this communicator exists; do not free it.
+    public var rawHandle: MPI_Comm { handle }
+
+    /// Wraps a communicator obtained from C (a library that made it, say), installing `MPI_ERRORS_RETURN`
+    /// on it. With `takingOwnership`, the wrapper frees it (`MPI_Comm_free`) when the last reference goes;
+    /// otherwise its creator frees it, after this wrapper is gone.
+    public convenience init(rawHandle: MPI_Comm, takingOwnership: Bool) throws(MPIError) {
+        if takingOwnership {
+            try self.init(owning: rawHandle)
+        } else {
+            self.init(borrowing: rawHandle)
+            try check(MPI_Comm_set_errhandler(rawHandle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
+        }
+    }
+
+    /// The rank that stands for no process (`MPI_PROC_NULL`): a send to it or a receive from it completes at
+    /// once and moves nothing, so the edges of a non-periodic grid need no special case.
+    public static var nullProcess: Int { Int(MPI_PROC_NULL) }
+
     /// This process's rank in the communicator, `0..<size` (`MPI_Comm_rank`, asked once: it never changes).
     public let rank: Int
 
@@ -56,11 +76,11 @@ public final class Communicator: @unchecked Sendable {
         try check(MPI_Barrier(handle), "MPI_Barrier")
     }
 
-    /// The collectives rooted at `rank` (broadcast, scatter, gather, reduce).
-    /// - Precondition: `0 <= rank < size`, the same on every process.
+    /// The collectives rooted at `rank` (broadcast, scatter, gather, reduce), the same on every process.
+    /// A rank outside the communicator makes each of them throw ``MPIError/Class/root``.
+    @inlinable
     public func root(_ rank: Int) -> Root {
-        precondition((0..<size).contains(rank), "root \(rank) is not a rank of a communicator of size \(size)")
-        return Root(communicator: self, rank: rank)
+        Root(communicator: self, rank: rank)
     }
 
     /// A new communicator per `color`, ranks ordered by `key` then by old rank (`MPI_Comm_split`).
@@ -89,6 +109,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Runs a C reduction of `values` into a new array of the same length on every process: the shape that
     /// `MPI_Allreduce` and `MPI_Scan` share (send buffer, receive buffer, count, type, op, communicator).
+    @usableFromInline
     func elementwise<T: MPIElement>(
         _ values: [T], _ operation: ReductionOperation<T>, _ function: String,
         _ call: (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, MPI_Datatype, MPI_Op, MPI_Comm) -> Int32
@@ -110,12 +131,16 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// Combines one value across all processes; every process gets the result (`MPI_Allreduce`).
+    @inlinable
     public func allreduce<T: MPIElement>(_ value: T, _ operation: ReductionOperation<T>) throws(MPIError) -> T {
-        try allreduce([value], operation)[0]
+        var send = value, result = value
+        try check(MPI_Allreduce(&send, &result, 1, T.mpiDatatype.handle, operation.handle, handle), "MPI_Allreduce")
+        return result
     }
 
     /// The combination of the values of the processes ranked below this one (`MPI_Exscan`): nil on rank 0,
     /// where MPI leaves the result undefined.
+    @inlinable
     public func exclusiveScan<T: MPIElement>(_ value: T, _ operation: ReductionOperation<T>) throws(MPIError) -> T? {
         var send = value
         var result = value
@@ -123,10 +148,25 @@ public final class Communicator: @unchecked Sendable {
         return rank == 0 ? nil : result
     }
 
+    /// The element-wise combination of the `values` of the processes ranked below this one (`MPI_Exscan`):
+    /// nil on rank 0.
+    public func exclusiveScan<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T]? {
+        let result = try elementwise(values, operation, "MPI_Exscan") { MPI_Exscan($0, $1, $2, $3, $4, $5) }
+        return rank == 0 ? nil : result
+    }
+
+    /// Whether every process passed `true` (a logical-and allreduce): the way for ranks to agree that a step
+    /// succeeded everywhere before going on (or before `MPI_Finalize`), since one rank leaving early while
+    /// the others wait in a collective hangs the job.
+    public func agree(_ succeeded: Bool) throws(MPIError) -> Bool {
+        try allreduce(Int32(succeeded ? 1 : 0), .min) == 1
+    }
+
     // MARK: Point to point
 
     /// Sends `values` to `destination` with `tag`, returning when the buffer may be reused (`MPI_Send`).
     /// Messages longer than `Int32.max` elements travel as one element of a derived datatype.
+    @inlinable
     public func send<T: MPIElement>(_ values: [T], to destination: Int, tag: Int32) throws(MPIError) {
         try values.withUnsafeBufferPointer { (buffer) throws(MPIError) in try send(buffer, to: destination, tag: tag) }
     }
@@ -134,13 +174,14 @@ public final class Communicator: @unchecked Sendable {
     /// Sends the values of `buffer` (`MPI_Send`): no copy, no allocation.
     @inlinable
     public func send<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) {
-        checkRank(destination, "destination")
+        try checkRank(destination, "destination", "MPI_Send")
         try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
             try check(MPI_Send(buffer.baseAddress, count, datatype, Int32(destination), tag, handle), "MPI_Send")
         }
     }
 
     /// Sends one value (`MPI_Send`).
+    @inlinable
     public func send<T: MPIElement>(_ value: T, to destination: Int, tag: Int32) throws(MPIError) {
         try withUnsafePointer(to: value) { (pointer) throws(MPIError) in
             try send(UnsafeBufferPointer(start: pointer, count: 1), to: destination, tag: tag)
@@ -149,10 +190,11 @@ public final class Communicator: @unchecked Sendable {
 
     /// Receives up to `capacity` values from `source` (nil: any source) with `tag` (nil: any tag)
     /// (`MPI_Recv`); returns them with their sender and tag.
+    @inlinable
     public func receive<T: MPIElement>(
         capacity: Int, from source: Int? = nil, tag: Int32? = nil, as type: T.Type = T.self
     ) throws(MPIError) -> Message<T> {
-        precondition(capacity >= 0, "a receive of capacity \(capacity)")
+        guard capacity >= 0 else { throw MPIError(.count, function: "MPI_Recv", reason: "a receive of capacity \(capacity)") }
         var status = ReceiveStatus(source: 0, tag: 0, count: 0)
         let values = try [T](unsafeUninitializedCapacity: capacity) { (buffer, initialized) throws(MPIError) in
             status = try receive(into: buffer, from: source, tag: tag)
@@ -167,7 +209,7 @@ public final class Communicator: @unchecked Sendable {
     public func receive<T: MPIElement>(
         into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil, tag: Int32? = nil
     ) throws(MPIError) -> ReceiveStatus {
-        if let source { checkRank(source, "source") }
+        if let source { try checkRank(source, "source", "MPI_Recv") }
         var status = MPI_Status()
         try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
             try check(MPI_Recv(buffer.baseAddress, count, datatype, Int32(source ?? Int(MPI_ANY_SOURCE)),
@@ -178,7 +220,7 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// Receives into the elements of `values` (`MPI_Recv`), which keeps its length; returns how many arrived.
-    @discardableResult
+    @inlinable @discardableResult
     public func receive<T: MPIElement>(into values: inout [T], from source: Int? = nil,
                                        tag: Int32? = nil) throws(MPIError) -> ReceiveStatus {
         try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in
@@ -188,30 +230,65 @@ public final class Communicator: @unchecked Sendable {
 
     /// Sends `values` to `destination` and receives up to `capacity` values from `source` in one call that
     /// cannot deadlock against its partner's (`MPI_Sendrecv`): the step of a ring or a halo exchange.
+    @inlinable
     public func sendReceive<T: MPIElement>(
         _ values: [T], to destination: Int, sendTag: Int32,
         capacity: Int, from source: Int? = nil, receiveTag: Int32? = nil
     ) throws(MPIError) -> Message<T> {
-        checkRank(destination, "destination")
-        if let source { checkRank(source, "source") }
-        let sendCount = try mpiCount(values.count), receiveCount = try mpiCount(capacity)
-        var status = MPI_Status()
+        var status = ReceiveStatus(source: 0, tag: 0, count: 0)
         let received = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: capacity) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Sendrecv(send.baseAddress, sendCount, T.mpiDatatype.handle, Int32(destination), sendTag,
-                                       receive.baseAddress, receiveCount, T.mpiDatatype.handle,
-                                       Int32(source ?? Int(MPI_ANY_SOURCE)), receiveTag ?? MPI_ANY_TAG, handle, &status),
-                          "MPI_Sendrecv")
-                initialized = try ReceiveStatus.count(of: status, as: T.self)
+                status = try sendReceive(send, to: destination, sendTag: sendTag, into: receive, from: source,
+                                         receiveTag: receiveTag)
+                initialized = status.count
             }
         }
-        return Message(values: received, source: Int(status.MPI_SOURCE), tag: status.MPI_TAG)
+        return Message(values: received, source: status.source, tag: status.tag)
     }
 
-    /// Traps on a rank outside the communicator: a programmer error, caught before it reaches MPI.
+    /// Sends `values` and receives into `buffer` in one call (`MPI_Sendrecv`): no copy, no allocation. Either
+    /// peer may be ``nullProcess`` (a grid's edge): nothing goes, nothing comes (count 0).
+    @inlinable @discardableResult
+    public func sendReceive<T: MPIElement>(
+        _ values: UnsafeBufferPointer<T>, to destination: Int, sendTag: Int32,
+        into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil, receiveTag: Int32? = nil
+    ) throws(MPIError) -> ReceiveStatus {
+        try checkRank(destination, "destination", "MPI_Sendrecv")
+        if let source { try checkRank(source, "source", "MPI_Sendrecv") }
+        let sendCount = try mpiCount(values.count), receiveCount = try mpiCount(buffer.count)
+        var status = MPI_Status()
+        try check(MPI_Sendrecv(values.baseAddress, sendCount, T.mpiDatatype.handle, Int32(destination), sendTag,
+                               buffer.baseAddress, receiveCount, T.mpiDatatype.handle,
+                               Int32(source ?? Int(MPI_ANY_SOURCE)), receiveTag ?? MPI_ANY_TAG, handle, &status),
+                  "MPI_Sendrecv")
+        return ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG,
+                             count: try ReceiveStatus.count(of: status, as: T.self))
+    }
+
+    /// Sends the values of `buffer` and replaces them with the ones received, in one call
+    /// (`MPI_Sendrecv_replace`).
+    @inlinable @discardableResult
+    public func sendReceiveReplace<T: MPIElement>(
+        _ buffer: UnsafeMutableBufferPointer<T>, to destination: Int, sendTag: Int32,
+        from source: Int? = nil, receiveTag: Int32? = nil
+    ) throws(MPIError) -> ReceiveStatus {
+        try checkRank(destination, "destination", "MPI_Sendrecv_replace")
+        if let source { try checkRank(source, "source", "MPI_Sendrecv_replace") }
+        var status = MPI_Status()
+        try check(MPI_Sendrecv_replace(buffer.baseAddress, try mpiCount(buffer.count), T.mpiDatatype.handle,
+                                       Int32(destination), sendTag, Int32(source ?? Int(MPI_ANY_SOURCE)),
+                                       receiveTag ?? MPI_ANY_TAG, handle, &status), "MPI_Sendrecv_replace")
+        return ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG,
+                             count: try ReceiveStatus.count(of: status, as: T.self))
+    }
+
+    /// Throws ``MPIError/Class/rank`` for a peer outside the communicator (``nullProcess`` is allowed): a
+    /// programmer error, caught before it reaches MPI, with its reason even in release builds.
     @inlinable
-    func checkRank(_ rank: Int, _ role: @autoclosure () -> String) {
-        precondition(rank >= 0 && rank < size, "\(role()) rank \(rank) is not in a communicator of size \(size)")
+    func checkRank(_ rank: Int, _ role: @autoclosure () -> String, _ function: @autoclosure () -> String) throws(MPIError) {
+        guard (rank >= 0 && rank < size) || rank == Communicator.nullProcess else {
+            throw MPIError(.rank, function: function(), reason: "\(role()) rank \(rank) is not in a communicator of size \(size)")
+        }
     }
 
     /// Waits for a message from `source` (nil: any) with `tag` (nil: any) without receiving it, and tells

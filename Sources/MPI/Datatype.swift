@@ -5,6 +5,13 @@ public struct Datatype: @unchecked Sendable {
     @usableFromInline let handle: MPI_Datatype
 
     @usableFromInline init(_ handle: MPI_Datatype) { self.handle = handle }
+
+    /// Wraps a datatype handle obtained from C, which its creator keeps alive (and frees) for as long as
+    /// this value is used.
+    public init(rawHandle: MPI_Datatype) { self.handle = rawHandle }
+
+    /// The C handle (`MPI_Datatype`), for MPI calls the wrapper lacks.
+    public var rawHandle: MPI_Datatype { handle }
 }
 
 /// A Swift type whose values MPI can move: it names the MPI datatype that describes its memory layout.
@@ -16,18 +23,18 @@ public protocol MPIElement: BitwiseCopyable {
     static var mpiDatatype: Datatype { get }
 }
 
-extension Int8: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_int8()) } }
-extension Int16: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_int16()) } }
-extension Int32: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_int32()) } }
-extension Int64: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_int64()) } }
-extension UInt8: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_uint8()) } }
-extension UInt16: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_uint16()) } }
-extension UInt32: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_uint32()) } }
-extension UInt64: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_uint64()) } }
-extension Float: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_float()) } }
-extension Double: MPIElement { public static var mpiDatatype: Datatype { Datatype(cmpi_double()) } }
+extension Int8: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_int8()) } }
+extension Int16: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_int16()) } }
+extension Int32: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_int32()) } }
+extension Int64: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_int64()) } }
+extension UInt8: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_uint8()) } }
+extension UInt16: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_uint16()) } }
+extension UInt32: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_uint32()) } }
+extension UInt64: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_uint64()) } }
+extension Float: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_float()) } }
+extension Double: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_double()) } }
 extension Int: MPIElement {
-    public static var mpiDatatype: Datatype { MemoryLayout<Int>.size == 8 ? Int64.mpiDatatype : Int32.mpiDatatype }
+    @inlinable public static var mpiDatatype: Datatype { MemoryLayout<Int>.size == 8 ? Int64.mpiDatatype : Int32.mpiDatatype }
 }
 
 /// `UInt128` travels as a contiguous pair of `MPI_UINT64_T` (MPI has no 128-bit integer type), low word
@@ -44,8 +51,9 @@ extension UInt128: MPIElement {
 enum DerivedTypes {
     nonisolated(unsafe) static var uint128: MPI_Datatype? = nil
     nonisolated(unsafe) static var uint128Sum: MPI_Op? = nil
-    /// The struct datatypes made with ``Datatype/structure(of:_:)``, freed before `MPI_Finalize` like the rest.
-    nonisolated(unsafe) static var structures: [MPI_Datatype] = []
+    /// The struct datatypes made with ``Datatype/structure(of:_:)``, one per Swift type, freed before
+    /// `MPI_Finalize` like the rest.
+    nonisolated(unsafe) static var structures: [ObjectIdentifier: MPI_Datatype] = [:]
 
     static func commit() throws(MPIError) {
         var type = cmpi_datatype_null()
@@ -66,8 +74,8 @@ enum DerivedTypes {
     }
 
     static func free() {
-        for structure in structures { freeDatatype(structure) }
-        structures = []
+        for structure in structures.values { freeDatatype(structure) }
+        structures = [:]
         if let sum = uint128Sum {
             freeOperation(sum)
             uint128Sum = nil

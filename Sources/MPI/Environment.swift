@@ -118,6 +118,11 @@ public final class Environment {
         _ body: (Environment) throws -> Result
     ) -> Result {
         let environment: Environment
+        if isInitialized {
+            let reason = isFinalized ? "MPI was finalized; it cannot be initialised again in this process"
+                : "Environment.run is already running: MPI is initialised once per process, so run cannot be nested"
+            abortJob(MPIError(.other, function: "MPI_Init_thread", reason: reason), status: abortStatus)
+        }
         do {
             environment = try Environment(threadLevel: threadLevel)
         } catch {

@@ -7,6 +7,14 @@ import CMPI
 @inlinable
 func unwrapped<Handle>(_ handle: Handle?) -> Handle { handle! }
 
+/// The type of a request handle as Swift sees it: `MPI_Request?` in Open MPI (a pointer), `MPI_Request` in
+/// MPICH (an integer). `Package.swift` defines `MPICH` when building against MPICH.
+#if MPICH
+public typealias RequestHandle = MPI_Request
+#else
+public typealias RequestHandle = MPI_Request?
+#endif
+
 /// The MPICH case of ``unwrapped(_:)``: integer handles are never optional.
 @inlinable
 func unwrapped<Handle>(_ handle: Handle) -> Handle { handle }

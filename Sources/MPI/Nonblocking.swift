@@ -8,103 +8,317 @@ public struct Message<T: MPIElement> {
     public var source: Int
     /// The message's tag (`MPI_TAG` of the status).
     public var tag: Int32
+
+    @inlinable
+    init(values: [T], source: Int, tag: Int32) {
+        self.values = values
+        self.source = source
+        self.tag = tag
+    }
 }
 
-/// A nonblocking send in flight (`MPI_Isend`). The request owns a copy of the values until the send
-/// completes, so no caller can free or change them too early; dropping an incomplete request waits for it.
-public final class SendRequest<T: MPIElement> {
-    private let buffer: UnsafeMutableBufferPointer<T>
-    fileprivate var request = cmpi_request_null()
-    fileprivate var isComplete = false
+/// An operation in flight (`MPI_Request`): a nonblocking send or receive, a nonblocking collective, or a
+/// persistent request once started. Every kind is a `Request`, so a halo exchange's sends and receives are
+/// waited together (``waitAll(_:)``, ``waitAny(_:)``, ``waitSome(_:)``, ``testAll(_:)``, ``testAny(_:)``).
+///
+/// A request that owns its buffers (``SendRequest``, ``ReceiveRequest``, ``ArrayRequest``) keeps them until
+/// the operation completes; dropping it incomplete waits for it (a receive is cancelled first). A request on
+/// a caller's buffers (``isend(_:to:tag:)`` of an `UnsafeBufferPointer`, ``ireceive(into:from:tag:)``) leaves
+/// them to the caller, who must keep them alive and untouched until it completes.
+public class Request {
+    @usableFromInline var handle: RequestHandle = cmpi_request_null()
+    /// Whether the operation was started and has not completed yet.
+    @usableFromInline var isActive = false
+    /// The status of the last completion (a receive's source, tag and count).
+    @usableFromInline var status = MPI_Status()
+    /// Whether dropping the request incomplete cancels it (receives) rather than waiting for it.
+    let cancelsWhenDropped: Bool
+    /// Whether the handle outlives completions (a persistent request), to be freed when the request goes.
+    let isPersistent: Bool
 
-    init(values: [T], destination: Int, tag: Int32, communicator: Communicator) throws(MPIError) {
-        buffer = .allocate(capacity: Swift.max(values.count, 1))
-        _ = buffer.initialize(fromContentsOf: values)
-        let count = try mpiCount(values.count)
-        do {
-            try check(MPI_Isend(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag,
-                                communicator.handle, &request), "MPI_Isend")
-        } catch {
-            isComplete = true
-            throw error
+    init(cancelsWhenDropped: Bool = false, isPersistent: Bool = false) {
+        self.cancelsWhenDropped = cancelsWhenDropped
+        self.isPersistent = isPersistent
+    }
+
+    /// The C handle (`MPI_Request`), for MPI calls the wrapper lacks. The wrapper still owns it.
+    public var rawHandle: RequestHandle { handle }
+
+    /// Whether the operation has completed (`MPI_Test`); true at once for one that already had.
+    @inlinable
+    public final func hasCompleted() throws(MPIError) -> Bool {
+        guard isActive else { return true }
+        var flag: Int32 = 0
+        try check(MPI_Test(&handle, &flag, &status), "MPI_Test")
+        if flag != 0 { isActive = false }
+        return flag != 0
+    }
+
+    /// Waits until the operation has completed (`MPI_Wait`).
+    @inlinable
+    public final func waitUntilCompleted() throws(MPIError) {
+        guard isActive else { return }
+        try check(MPI_Wait(&handle, &status), "MPI_Wait")
+        isActive = false
+    }
+
+    /// Completes (waits for or cancels) an operation still in flight and frees a persistent handle: called by
+    /// every subclass's `deinit` before it releases buffers the operation may still use.
+    func finishBeforeRelease() {
+        guard !Environment.isFinalized else { return }
+        if isActive {
+            if cancelsWhenDropped { MPI_Cancel(&handle) }
+            MPI_Wait(&handle, cmpi_status_ignore())
+            isActive = false
+        }
+        if isPersistent { MPI_Request_free(&handle) }
+    }
+
+    deinit { finishBeforeRelease() }
+
+    // MARK: Completing several
+
+    /// Waits until every request has completed (`MPI_Waitall`).
+    public static func waitAll(_ requests: [Request]) throws(MPIError) {
+        try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
+            try check(MPI_Waitall(Int32(handles.count), handles.baseAddress, statuses.baseAddress), "MPI_Waitall")
+            for index in requests.indices { requests[index].completed(handle: handles[index], status: statuses[index]) }
         }
     }
 
-    /// Whether the send has completed (`MPI_Test`); the buffer is released once it has.
-    public func test() throws(MPIError) -> Bool {
-        if isComplete { return true }
-        var flag: Int32 = 0
-        try check(MPI_Test(&request, &flag, cmpi_status_ignore()), "MPI_Test")
-        isComplete = flag != 0
-        return isComplete
+    /// Whether every request has completed (`MPI_Testall`); if not, none is marked complete.
+    public static func testAll(_ requests: [Request]) throws(MPIError) -> Bool {
+        try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
+            var flag: Int32 = 0
+            try check(MPI_Testall(Int32(handles.count), handles.baseAddress, &flag, statuses.baseAddress), "MPI_Testall")
+            if flag != 0 {
+                for index in requests.indices { requests[index].completed(handle: handles[index], status: statuses[index]) }
+            }
+            return flag != 0
+        }
     }
+
+    /// Waits until one request completes and returns its index (`MPI_Waitany`); nil when none is active.
+    public static func waitAny(_ requests: [Request]) throws(MPIError) -> Int? {
+        try withHandles(of: requests) { (handles, _) throws(MPIError) in
+            var index: Int32 = 0
+            var status = MPI_Status()
+            try check(MPI_Waitany(Int32(handles.count), handles.baseAddress, &index, &status), "MPI_Waitany")
+            guard index != MPI_UNDEFINED else { return nil }
+            requests[Int(index)].completed(handle: handles[Int(index)], status: status)
+            return Int(index)
+        }
+    }
+
+    /// The index of a request that has completed (`MPI_Testany`), or nil when none has yet.
+    public static func testAny(_ requests: [Request]) throws(MPIError) -> Int? {
+        try withHandles(of: requests) { (handles, _) throws(MPIError) in
+            var index: Int32 = 0, flag: Int32 = 0
+            var status = MPI_Status()
+            try check(MPI_Testany(Int32(handles.count), handles.baseAddress, &index, &flag, &status), "MPI_Testany")
+            guard flag != 0, index != MPI_UNDEFINED else { return nil }
+            requests[Int(index)].completed(handle: handles[Int(index)], status: status)
+            return Int(index)
+        }
+    }
+
+    /// Waits until at least one request completes and returns the indices of all that have
+    /// (`MPI_Waitsome`); empty when none is active.
+    public static func waitSome(_ requests: [Request]) throws(MPIError) -> [Int] {
+        try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
+            var done: Int32 = 0
+            var indices = [Int32](repeating: 0, count: requests.count)
+            try check(MPI_Waitsome(Int32(handles.count), handles.baseAddress, &done, &indices, statuses.baseAddress),
+                      "MPI_Waitsome")
+            guard done != MPI_UNDEFINED else { return [] }
+            return (0..<Int(done)).map { slot in
+                let index = Int(indices[slot])
+                requests[index].completed(handle: handles[index], status: statuses[slot])
+                return index
+            }
+        }
+    }
+
+    /// Starts every persistent request of `requests` (`MPI_Startall`).
+    public static func startAll(_ requests: [PersistentRequest]) throws(MPIError) {
+        try withHandles(of: requests) { (handles, _) throws(MPIError) in
+            try check(MPI_Startall(Int32(handles.count), handles.baseAddress), "MPI_Startall")
+            for index in requests.indices {
+                requests[index].handle = handles[index]
+                requests[index].isActive = true
+            }
+        }
+    }
+
+    /// Calls `body` with the requests' handles (a completed one as `MPI_REQUEST_NULL`, which MPI skips) and
+    /// room for their statuses, on the stack: the C calls on several requests allocate nothing here.
+    static func withHandles<R>(of requests: [Request],
+                               _ body: (UnsafeMutableBufferPointer<RequestHandle>, UnsafeMutableBufferPointer<MPI_Status>) throws(MPIError) -> R)
+        throws(MPIError) -> R {
+        try withUnsafeTemporaryAllocation(of: RequestHandle.self, capacity: requests.count) { (handles) throws(MPIError) in
+            for index in requests.indices {
+                let request = requests[index]
+                handles.initializeElement(at: index, to: request.isActive || request.isPersistent ? request.handle : cmpi_request_null())
+            }
+            return try withUnsafeTemporaryAllocation(of: MPI_Status.self, capacity: requests.count) { (statuses) throws(MPIError) in
+                try body(handles, statuses)
+            }
+        }
+    }
+
+    /// Records a completion that a call on several requests reported.
+    func completed(handle: RequestHandle, status: MPI_Status) {
+        guard isActive else { return }
+        self.handle = handle
+        self.status = status
+        isActive = false
+    }
+}
+
+/// A nonblocking send (`MPI_Isend`) that owns a copy of the values until it completes, so no caller can free
+/// or change them too early.
+public final class SendRequest<T: MPIElement>: Request {
+    private let buffer: UnsafeMutableBufferPointer<T>
+
+    init(values: [T], destination: Int, tag: Int32, communicator: Communicator) throws(MPIError) {
+        try communicator.checkRank(destination, "destination", "MPI_Isend")
+        buffer = .allocate(capacity: Swift.max(values.count, 1))
+        _ = buffer.initialize(fromContentsOf: values)
+        super.init()
+        try check(MPI_Isend(buffer.baseAddress, try mpiCount(values.count), T.mpiDatatype.handle, Int32(destination), tag,
+                            communicator.handle, &handle), "MPI_Isend")
+        isActive = true
+    }
+
+    /// Whether the send has completed (`MPI_Test`).
+    public func test() throws(MPIError) -> Bool { try hasCompleted() }
 
     /// Waits until the send has completed (`MPI_Wait`).
-    public func wait() throws(MPIError) {
-        if isComplete { return }
-        try check(MPI_Wait(&request, cmpi_status_ignore()), "MPI_Wait")
-        isComplete = true
-    }
+    public func wait() throws(MPIError) { try waitUntilCompleted() }
 
     deinit {
-        if !isComplete && !Environment.isFinalized { MPI_Wait(&request, cmpi_status_ignore()) }
+        finishBeforeRelease()
         buffer.deallocate()
     }
 }
 
-/// A nonblocking receive in flight (`MPI_Irecv`). The request owns the receive buffer; the values are only
-/// reachable through the ``Message`` that ``test()`` or ``wait()`` returns once the receive has completed.
-/// Dropping an incomplete request cancels it (`MPI_Cancel`) and waits for the cancellation.
-public final class ReceiveRequest<T: MPIElement> {
+/// A nonblocking receive (`MPI_Irecv`) that owns its buffer; the values are reachable through the
+/// ``Message`` that ``test()`` or ``wait()`` returns once it has completed. Dropping it incomplete cancels it.
+public final class ReceiveRequest<T: MPIElement>: Request {
     private let buffer: UnsafeMutableBufferPointer<T>
-    fileprivate var request = cmpi_request_null()
-    fileprivate var isComplete = false
 
     init(capacity: Int, source: Int?, tag: Int32?, communicator: Communicator) throws(MPIError) {
+        if let source { try communicator.checkRank(source, "source", "MPI_Irecv") }
         buffer = .allocate(capacity: Swift.max(capacity, 1))
-        let count = try mpiCount(capacity)
-        do {
-            try check(MPI_Irecv(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
-                                tag ?? MPI_ANY_TAG, communicator.handle, &request), "MPI_Irecv")
-        } catch {
-            isComplete = true
-            throw error
-        }
+        super.init(cancelsWhenDropped: true)
+        try check(MPI_Irecv(buffer.baseAddress, try mpiCount(capacity), T.mpiDatatype.handle,
+                            source.map(Int32.init) ?? MPI_ANY_SOURCE, tag ?? MPI_ANY_TAG, communicator.handle, &handle),
+                  "MPI_Irecv")
+        isActive = true
     }
 
     /// The message if it has arrived (`MPI_Test`), else nil.
     public func test() throws(MPIError) -> Message<T>? {
-        precondition(!isComplete, "the message was already taken")
-        var flag: Int32 = 0
-        var status = MPI_Status()
-        try check(MPI_Test(&request, &flag, &status), "MPI_Test")
-        guard flag != 0 else { return nil }
-        return try complete(status)
+        try hasCompleted() ? try message() : nil
     }
 
     /// Waits for the message (`MPI_Wait`).
     public func wait() throws(MPIError) -> Message<T> {
-        precondition(!isComplete, "the message was already taken")
-        var status = MPI_Status()
-        try check(MPI_Wait(&request, &status), "MPI_Wait")
-        return try complete(status)
+        try waitUntilCompleted()
+        return try message()
     }
 
-    fileprivate func complete(_ status: MPI_Status) throws(MPIError) -> Message<T> {
-        isComplete = true
-        var status = status
-        var count: Int32 = 0
-        try check(MPI_Get_count(&status, T.mpiDatatype.handle, &count), "MPI_Get_count")
-        return Message(values: Array(buffer.prefix(Int(count))), source: Int(status.MPI_SOURCE), tag: status.MPI_TAG)
+    /// The message of a completed receive (after ``Request/waitAll(_:)``, say).
+    public func message() throws(MPIError) -> Message<T> {
+        guard !isActive else { throw MPIError(.pending, function: "MPI_Irecv", reason: "the receive has not completed") }
+        let count = try ReceiveStatus.count(of: status, as: T.self)
+        return Message(values: Array(UnsafeBufferPointer(rebasing: buffer[..<count])), source: Int(status.MPI_SOURCE),
+                       tag: status.MPI_TAG)
     }
 
     deinit {
-        if !isComplete && !Environment.isFinalized {
-            MPI_Cancel(&request)
-            MPI_Wait(&request, cmpi_status_ignore())
-        }
+        finishBeforeRelease()
         buffer.deallocate()
     }
+}
+
+/// An operation on buffers the caller owns (`MPI_Isend` of an `UnsafeBufferPointer`, `MPI_Irecv` into one,
+/// a nonblocking collective on buffers, `MPI_Ibarrier`): no copy, no allocation but the request. The caller
+/// keeps the buffers alive and untouched until it completes.
+public final class BufferRequest: Request {
+    /// Where a completed receive came from and how many elements it brought (of the type it was posted with).
+    public func receiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
+        ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: try ReceiveStatus.count(of: status, as: T.self))
+    }
+
+    /// Runs the C call that starts the operation, on this request's handle.
+    init(cancelsWhenDropped: Bool = false, _ function: String,
+         _ start: (inout RequestHandle) -> Int32) throws(MPIError) {
+        super.init(cancelsWhenDropped: cancelsWhenDropped)
+        try check(start(&handle), function)
+        isActive = true
+    }
+
+    deinit { finishBeforeRelease() }
+}
+
+/// A nonblocking collective that owns its input and result (`MPI_Iallreduce` of an array, …): ``wait()``
+/// returns the result.
+public final class ArrayRequest<T: MPIElement>: Request {
+    private let input: UnsafeMutableBufferPointer<T>
+    private let result: UnsafeMutableBufferPointer<T>
+    private let resultCount: Int
+
+    init(input values: [T], resultCount: Int, _ function: String,
+         _ start: (UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>, inout RequestHandle) -> Int32) throws(MPIError) {
+        input = .allocate(capacity: Swift.max(values.count, 1))
+        _ = input.initialize(fromContentsOf: values)
+        result = .allocate(capacity: Swift.max(resultCount, 1))
+        self.resultCount = resultCount
+        super.init()
+        try check(start(input, result, &handle), function)
+        isActive = true
+    }
+
+    /// Waits for the collective (`MPI_Wait`) and returns its result.
+    public func wait() throws(MPIError) -> [T] {
+        try waitUntilCompleted()
+        return Array(UnsafeBufferPointer(rebasing: result[..<resultCount]))
+    }
+
+    /// The result if the collective has completed (`MPI_Test`), else nil.
+    public func test() throws(MPIError) -> [T]? {
+        try hasCompleted() ? Array(UnsafeBufferPointer(rebasing: result[..<resultCount])) : nil
+    }
+
+    deinit {
+        finishBeforeRelease()
+        input.deallocate()
+        result.deallocate()
+    }
+}
+
+/// A persistent send or receive on a caller's buffer (`MPI_Send_init`, `MPI_Recv_init`), set up once and
+/// started each iteration (``start()``, ``Request/startAll(_:)``), then waited like any request. The caller
+/// keeps the buffer alive while the request exists. Freed (`MPI_Request_free`) when it goes.
+public final class PersistentRequest: Request {
+    init(_ function: String, _ create: (inout RequestHandle) -> Int32) throws(MPIError) {
+        super.init(isPersistent: true)
+        try check(create(&handle), function)
+    }
+
+    /// Starts one round of the operation (`MPI_Start`).
+    public func start() throws(MPIError) {
+        try check(MPI_Start(&handle), "MPI_Start")
+        isActive = true
+    }
+
+    /// Where the last completed receive came from and how many elements it brought.
+    public func receiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
+        ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: try ReceiveStatus.count(of: status, as: T.self))
+    }
+
+    deinit { finishBeforeRelease() }
 }
 
 extension Communicator {
@@ -114,32 +328,146 @@ extension Communicator {
     }
 
     /// Starts receiving up to `capacity` values (`MPI_Irecv`) from `source` (nil: any source) with `tag`
-    /// (nil: any tag).
+    /// (nil: any tag), into a buffer the request owns.
     public func ireceive<T: MPIElement>(capacity: Int, from source: Int? = nil, tag: Int32? = nil,
                                        as type: T.Type = T.self) throws(MPIError) -> ReceiveRequest<T> {
         try ReceiveRequest(capacity: capacity, source: source, tag: tag, communicator: self)
+    }
+
+    /// Starts sending the caller's `buffer` (`MPI_Isend`): no copy. Keep the buffer alive and unchanged until
+    /// the request completes.
+    public func isend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) -> BufferRequest {
+        try checkRank(destination, "destination", "MPI_Isend")
+        let count = try mpiCount(buffer.count)
+        return try BufferRequest("MPI_Isend") {
+            MPI_Isend(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag, handle, &$0)
+        }
+    }
+
+    /// Starts receiving into the caller's `buffer` (`MPI_Irecv`): no allocation but the request. Keep the
+    /// buffer alive until the request completes; ``BufferRequest/receiveStatus(as:)`` then tells the count.
+    public func ireceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
+                                       tag: Int32? = nil) throws(MPIError) -> BufferRequest {
+        if let source { try checkRank(source, "source", "MPI_Irecv") }
+        let count = try mpiCount(buffer.count)
+        return try BufferRequest(cancelsWhenDropped: true, "MPI_Irecv") {
+            MPI_Irecv(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                      tag ?? MPI_ANY_TAG, handle, &$0)
+        }
+    }
+
+    /// A persistent send of the caller's `buffer` to `destination` (`MPI_Send_init`), started each round.
+    public func persistentSend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int,
+                                              tag: Int32) throws(MPIError) -> PersistentRequest {
+        try checkRank(destination, "destination", "MPI_Send_init")
+        let count = try mpiCount(buffer.count)
+        return try PersistentRequest("MPI_Send_init") {
+            MPI_Send_init(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag, handle, &$0)
+        }
+    }
+
+    /// A persistent receive into the caller's `buffer` from `source` (`MPI_Recv_init`), started each round.
+    public func persistentReceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
+                                                 tag: Int32? = nil) throws(MPIError) -> PersistentRequest {
+        if let source { try checkRank(source, "source", "MPI_Recv_init") }
+        let count = try mpiCount(buffer.count)
+        return try PersistentRequest("MPI_Recv_init") {
+            MPI_Recv_init(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                          tag ?? MPI_ANY_TAG, handle, &$0)
+        }
+    }
+
+    // MARK: Nonblocking collectives
+
+    /// Starts a barrier (`MPI_Ibarrier`): it completes once every process has started it.
+    public func ibarrier() throws(MPIError) -> BufferRequest {
+        try BufferRequest("MPI_Ibarrier") { MPI_Ibarrier(handle, &$0) }
+    }
+
+    /// Starts combining `values` element-wise across all processes (`MPI_Iallreduce`); ``ArrayRequest/wait()``
+    /// returns the result on every process.
+    public func iallreduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> ArrayRequest<T> {
+        let count = try mpiCount(values.count)
+        return try ArrayRequest(input: values, resultCount: values.count, "MPI_Iallreduce") { input, result, request in
+            MPI_Iallreduce(input.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, handle, &request)
+        }
+    }
+
+    /// Starts combining the caller's `values` into the caller's `result` on every process (`MPI_Iallreduce`):
+    /// no copy. Keep both buffers alive and untouched until the request completes.
+    public func iallreduce<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
+                                          _ operation: ReductionOperation<T>) throws(MPIError) -> BufferRequest {
+        guard values.count == result.count else {
+            throw MPIError(.count, function: "MPI_Iallreduce", reason: "\(values.count) values into a buffer of \(result.count)")
+        }
+        let count = try mpiCount(values.count)
+        return try BufferRequest("MPI_Iallreduce") {
+            MPI_Iallreduce(values.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, handle, &$0)
+        }
+    }
+
+    /// Starts gathering every process's `values` (the same count on each) on every process, in rank order
+    /// (`MPI_Iallgather`).
+    public func iallgather<T: MPIElement>(_ values: [T]) throws(MPIError) -> ArrayRequest<T> {
+        let count = try mpiCount(values.count)
+        return try ArrayRequest(input: values, resultCount: values.count * size, "MPI_Iallgather") { input, result, request in
+            MPI_Iallgather(input.baseAddress, count, T.mpiDatatype.handle, result.baseAddress, count, T.mpiDatatype.handle,
+                           handle, &request)
+        }
+    }
+
+    /// Combines `values` element-wise across all processes and scatters the result in blocks of
+    /// `values.count / size`, block `r` to rank `r` (`MPI_Reduce_scatter_block`).
+    public func reduceScatterBlock<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T] {
+        guard values.count % size == 0 else {
+            throw MPIError(.count, function: "MPI_Reduce_scatter_block", reason: "\(values.count) values do not split evenly among \(size) ranks")
+        }
+        let block = values.count / size
+        let count = try mpiCount(block)
+        return try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: block) { (receive, initialized) throws(MPIError) in
+                try check(MPI_Reduce_scatter_block(send.baseAddress, receive.baseAddress, count, T.mpiDatatype.handle,
+                                                   operation.handle, handle), "MPI_Reduce_scatter_block")
+                initialized = block
+            }
+        }
+    }
+}
+
+extension Root {
+    /// Starts overwriting the caller's `buffer` on every process with the root's (`MPI_Ibcast`): the same
+    /// count everywhere. Keep the buffer alive and untouched until the request completes.
+    public func ibroadcast<T: MPIElement>(_ buffer: UnsafeMutableBufferPointer<T>) throws(MPIError) -> BufferRequest {
+        let root = try checkedRoot("MPI_Ibcast")
+        let count = try mpiCount(buffer.count)
+        return try BufferRequest("MPI_Ibcast") {
+            MPI_Ibcast(buffer.baseAddress, count, T.mpiDatatype.handle, root, comm, &$0)
+        }
+    }
+
+    /// Starts combining `values` element-wise at the root (`MPI_Ireduce`); ``ArrayRequest/wait()`` returns
+    /// the result at the root and an empty array elsewhere.
+    public func ireduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> ArrayRequest<T> {
+        let root = try checkedRoot("MPI_Ireduce")
+        let count = try mpiCount(values.count)
+        return try ArrayRequest(input: values, resultCount: isCallerRoot ? values.count : 0, "MPI_Ireduce") { input, result, request in
+            MPI_Ireduce(input.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, root, comm, &request)
+        }
     }
 }
 
 extension SendRequest {
     /// Waits until every send of `requests` has completed (`MPI_Waitall`).
     public static func waitAll(_ requests: [SendRequest<T>]) throws(MPIError) {
-        let pending = requests.filter { !$0.isComplete }
-        var handles = pending.map(\.request)
-        try check(MPI_Waitall(Int32(handles.count), &handles, cmpi_statuses_ignore()), "MPI_Waitall")
-        for request in pending { request.isComplete = true }
+        try Request.waitAll(requests)
     }
 }
 
 extension ReceiveRequest {
     /// Waits until every receive of `requests` has completed (`MPI_Waitall`) and returns their messages in
     /// the same order.
-    /// - Precondition: no message of `requests` was taken yet.
     public static func waitAll(_ requests: [ReceiveRequest<T>]) throws(MPIError) -> [Message<T>] {
-        precondition(requests.allSatisfy { !$0.isComplete }, "a message was already taken")
-        var handles = requests.map(\.request)
-        var statuses = [MPI_Status](repeating: MPI_Status(), count: requests.count)
-        try check(MPI_Waitall(Int32(handles.count), &handles, &statuses), "MPI_Waitall")
-        return try zip(requests, statuses).map { (pair) throws(MPIError) in try pair.0.complete(pair.1) }
+        try Request.waitAll(requests)
+        return try requests.map { (request) throws(MPIError) in try request.message() }
     }
 }

@@ -10,16 +10,47 @@ public struct Root: Sendable {
     /// The rank of the root.
     public let rank: Int
 
+    @usableFromInline
+    init(communicator: Communicator, rank: Int) {
+        self.communicator = communicator
+        self.rank = rank
+    }
+
     /// Whether the calling process is the root.
     public var isCallerRoot: Bool { communicator.rank == rank }
 
-    private var comm: MPI_Comm { communicator.handle }
+    @usableFromInline var comm: MPI_Comm { communicator.handle }
+
+    /// The root as MPI takes it, or ``MPIError/Class/root`` when it is not a rank of the communicator.
+    @inlinable
+    func checkedRoot(_ function: @autoclosure () -> String) throws(MPIError) -> Int32 {
+        guard rank >= 0 && rank < communicator.size else {
+            throw MPIError(.root, function: function(), reason: "root \(rank) is not a rank of a communicator of size \(communicator.size)")
+        }
+        return Int32(rank)
+    }
+
+    /// Throws ``MPIError/Class/argument`` when a root-only call is made away from the root, or the reverse.
+    func requireCaller(isRoot: Bool, _ function: String, _ reason: String) throws(MPIError) {
+        if isCallerRoot != isRoot { throw MPIError(.argument, function: function, reason: reason) }
+    }
 
     // MARK: Broadcast
 
     /// Overwrites `value` on every process with the root's (`MPI_Bcast`).
+    @inlinable
     public func broadcast<T: MPIElement>(_ value: inout T) throws(MPIError) {
-        try check(MPI_Bcast(&value, 1, T.mpiDatatype.handle, Int32(rank), comm), "MPI_Bcast")
+        try check(MPI_Bcast(&value, 1, T.mpiDatatype.handle, try checkedRoot("MPI_Bcast"), comm), "MPI_Bcast")
+    }
+
+    /// Overwrites the values of `buffer` on every process with the root's (`MPI_Bcast`): the same count on
+    /// every process, no allocation.
+    @inlinable
+    public func broadcast<T: MPIElement>(_ buffer: UnsafeMutableBufferPointer<T>) throws(MPIError) {
+        let root = try checkedRoot("MPI_Bcast")
+        try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try check(MPI_Bcast(buffer.baseAddress, count, datatype, root, comm), "MPI_Bcast")
+        }
     }
 
     /// Overwrites `values` on every process with the root's array, whatever its length elsewhere: the length
@@ -31,33 +62,34 @@ public struct Root: Sendable {
         if !isCallerRoot {
             values = [T](unsafeUninitializedCapacity: Int(count)) { _, initialized in initialized = Int(count) }
         }
-        try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in
-            try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
-                try check(MPI_Bcast(buffer.baseAddress, count, datatype, Int32(rank), comm), "MPI_Bcast")
-            }
-        }
+        try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in try broadcast(buffer) }
     }
 
     // MARK: Scatter
 
     /// At the root: hands `values.count / size` consecutive values to each process in rank order, keeping
-    /// its own share (`MPI_Scatter`). Every other process calls ``scatter(countPerProcess:)``.
-    /// - Precondition: `values.count` is a multiple of the communicator's size.
-    public func scatter<T: MPIElement>(sending values: [T]) throws(MPIError) -> [T] {
-        precondition(isCallerRoot, "scatter(sending:) is for the root; other ranks call scatter(countPerProcess:)")
+    /// its own share (`MPI_Scatter`). Every other process calls ``scatter(countPerProcess:as:)``. With
+    /// `countKnownEverywhere`, the other processes pass the count themselves and it is not broadcast first.
+    public func scatter<T: MPIElement>(sending values: [T], countKnownEverywhere: Bool = false) throws(MPIError) -> [T] {
+        try requireCaller(isRoot: true, "MPI_Scatter", "scatter(sending:) is for the root; other ranks call scatter(countPerProcess:)")
         let size = communicator.size
-        precondition(values.count % size == 0, "\(values.count) values do not split evenly among \(size) ranks")
+        guard values.count % size == 0 else {
+            throw MPIError(.count, function: "MPI_Scatter", reason: "\(values.count) values do not split evenly among \(size) ranks")
+        }
         let share = values.count / size
-        var countPerProcess = Int64(share)
-        try broadcast(&countPerProcess)
+        if !countKnownEverywhere {
+            var countPerProcess = Int64(share)
+            try broadcast(&countPerProcess)
+        }
         return try scatterCore(values, share: share)
     }
 
-    /// Away from the root: receives this process's share of the root's values (`MPI_Scatter`).
+    /// Away from the root: receives this process's share of the root's values (`MPI_Scatter`). With nil,
+    /// the root broadcasts the count first; with a count, the root must pass `countKnownEverywhere: true`.
     public func scatter<T: MPIElement>(countPerProcess: Int? = nil, as type: T.Type = T.self) throws(MPIError) -> [T] {
-        precondition(!isCallerRoot, "the root calls scatter(sending:)")
+        try requireCaller(isRoot: false, "MPI_Scatter", "the root calls scatter(sending:)")
         var share = Int64(countPerProcess ?? 0)
-        try broadcast(&share)
+        if countPerProcess == nil { try broadcast(&share) }
         return try scatterCore([], share: Int(share))
     }
 
@@ -66,7 +98,7 @@ public struct Root: Sendable {
             try [T](unsafeUninitializedCapacity: share) { (receive, initialized) throws(MPIError) in
                 try LargeCount.with(share, of: T.self) { (count, datatype) throws(MPIError) in
                     try check(MPI_Scatter(send.baseAddress, count, datatype, receive.baseAddress, count, datatype,
-                                          Int32(rank), comm), "MPI_Scatter")
+                                          try checkedRoot("MPI_Scatter"), comm), "MPI_Scatter")
                 }
                 initialized = share
             }
@@ -77,8 +109,10 @@ public struct Root: Sendable {
     /// (`MPI_Scatter` of the lengths, then `MPI_Scatterv`). Every other process calls ``scatterv(as:)``.
     /// - Precondition: `parts.count` equals the communicator's size.
     public func scatterv<T: MPIElement>(sending parts: [[T]]) throws(MPIError) -> [T] {
-        precondition(isCallerRoot, "scatterv(sending:) is for the root; other ranks call scatterv()")
-        precondition(parts.count == communicator.size, "\(parts.count) parts for \(communicator.size) ranks")
+        try requireCaller(isRoot: true, "MPI_Scatterv", "scatterv(sending:) is for the root; other ranks call scatterv()")
+        guard parts.count == communicator.size else {
+            throw MPIError(.count, function: "MPI_Scatterv", reason: "\(parts.count) parts for \(communicator.size) ranks")
+        }
         var counts: [Int32] = []
         var displacements: [Int32] = []
         var offset = 0
@@ -94,7 +128,7 @@ public struct Root: Sendable {
 
     /// Away from the root: receives this process's part of the root's values (`MPI_Scatterv`).
     public func scatterv<T: MPIElement>(as type: T.Type = T.self) throws(MPIError) -> [T] {
-        precondition(!isCallerRoot, "the root calls scatterv(sending:)")
+        try requireCaller(isRoot: false, "MPI_Scatterv", "the root calls scatterv(sending:)")
         let mine: [Int32] = try scatter()
         return try scattervCore([T](), counts: [], displacements: [], receiving: Int(mine[0]))
     }
@@ -106,7 +140,7 @@ public struct Root: Sendable {
         return try flat.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: receiving) { (receive, initialized) throws(MPIError) in
                 try check(MPI_Scatterv(send.baseAddress, counts, displacements, T.mpiDatatype.handle,
-                                       receive.baseAddress, receiveCount, T.mpiDatatype.handle, Int32(rank), comm),
+                                       receive.baseAddress, receiveCount, T.mpiDatatype.handle, try checkedRoot("MPI_Scatterv"), comm),
                           "MPI_Scatterv")
                 initialized = receiving
             }
@@ -123,7 +157,7 @@ public struct Root: Sendable {
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
                 try LargeCount.with(values.count, of: T.self) { (count, datatype) throws(MPIError) in
                     try check(MPI_Gather(send.baseAddress, count, datatype, receive.baseAddress, count, datatype,
-                                         Int32(rank), comm), "MPI_Gather")
+                                         try checkedRoot("MPI_Gather"), comm), "MPI_Gather")
                 }
                 initialized = total
             }
@@ -139,18 +173,30 @@ public struct Root: Sendable {
     /// Collects `values` of any length per process at the root (`MPI_Gather` of the lengths, then
     /// `MPI_Gatherv`). Returns one array per rank at the root, nil elsewhere.
     public func gatherv<T: MPIElement>(_ values: [T]) throws(MPIError) -> [[T]]? {
+        let counts = try gather(try mpiCount(values.count))
+        return try gatherv(values, counts: counts?.map(Int.init))
+    }
+
+    /// Collects `values` at the root when the root already knows every process's count (`MPI_Gatherv`
+    /// alone, no hidden exchange): `counts` at the root (one per rank, this one's included), nil elsewhere.
+    /// Returns one array per rank at the root, nil elsewhere.
+    public func gatherv<T: MPIElement>(_ values: [T], counts: [Int]?) throws(MPIError) -> [[T]]? {
         let count = try mpiCount(values.count)
-        let counts = try gather(count)
-        let (displacements, total) = try Communicator.displacements(of: counts ?? [])
+        let root = try checkedRoot("MPI_Gatherv")
+        let counts32 = try (isCallerRoot ? counts ?? [] : []).map { (n) throws(MPIError) in try mpiCount(n) }
+        if isCallerRoot && counts32.count != communicator.size {
+            throw MPIError(.count, function: "MPI_Gatherv", reason: "\(counts32.count) counts for \(communicator.size) ranks")
+        }
+        let (displacements, total) = try Communicator.displacements(of: counts32)
         let flat = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
                 try check(MPI_Gatherv(send.baseAddress, count, T.mpiDatatype.handle,
-                                      receive.baseAddress, counts, displacements, T.mpiDatatype.handle,
-                                      Int32(rank), comm), "MPI_Gatherv")
+                                      receive.baseAddress, counts32, displacements, T.mpiDatatype.handle,
+                                      root, comm), "MPI_Gatherv")
                 initialized = total
             }
         }
-        return counts.map { Communicator.split(flat, counts: $0) }
+        return isCallerRoot ? Communicator.split(flat, counts: counts32) : nil
     }
 
     // MARK: Reduce
@@ -165,7 +211,7 @@ public struct Root: Sendable {
                 for start in stride(from: 0, to: Swift.max(values.count, 1), by: LargeCount.sliceElements) {
                     let count = Swift.min(LargeCount.sliceElements, values.count - start)
                     try check(MPI_Reduce(send.baseAddress.map { $0 + start }, receive.baseAddress.map { $0 + start },
-                                         Int32(count), T.mpiDatatype.handle, operation.handle, Int32(rank), comm),
+                                         Int32(count), T.mpiDatatype.handle, operation.handle, try checkedRoot("MPI_Reduce"), comm),
                               "MPI_Reduce")
                 }
                 initialized = resultCount
@@ -175,7 +221,11 @@ public struct Root: Sendable {
     }
 
     /// Combines one value across all processes, result at the root (`MPI_Reduce`); nil elsewhere.
+    @inlinable
     public func reduce<T: MPIElement>(_ value: T, _ operation: ReductionOperation<T>) throws(MPIError) -> T? {
-        try reduce([value], operation)?[0]
+        var send = value, result = value
+        try check(MPI_Reduce(&send, &result, 1, T.mpiDatatype.handle, operation.handle, try checkedRoot("MPI_Reduce"), comm),
+                  "MPI_Reduce")
+        return isCallerRoot ? result : nil
     }
 }

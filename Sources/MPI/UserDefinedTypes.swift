@@ -29,10 +29,13 @@ extension Datatype {
     ///         static var mpiDatatype: Datatype { datatype }
     ///     }
     ///
-    /// The type lives until ``Environment/run(threadLevel:abortStatus:_:)`` finalizes MPI, which frees it. Fields left out (padding, or data that need not travel) are not
-    /// sent.
+    /// The library makes one datatype per Swift type and returns it on every later call (the fields of the
+    /// first call count), so a computed `mpiDatatype` that calls this each time costs a lookup, not a new
+    /// committed MPI type. The type lives until ``Environment/run(threadLevel:abortStatus:_:)`` finalizes
+    /// MPI, which frees it. Fields left out (padding, or data that need not travel) are not sent.
     public static func structure<S: BitwiseCopyable>(of type: S.Type, _ fields: [StructField<S>]) -> Datatype {
         precondition(Environment.isInitialized && !Environment.isFinalized, "\(S.self)'s datatype made outside MPI")
+        if let made = DerivedTypes.structures[ObjectIdentifier(S.self)] { return Datatype(made) }
         var lengths = [Int32](repeating: 1, count: fields.count)
         var displacements = fields.map { MPI_Aint($0.offset) }
         var types = [cmpi_datatype_null()]
@@ -45,7 +48,7 @@ extension Datatype {
         precondition(fitted == MPI_SUCCESS, "MPI_Type_create_resized failed for \(S.self)")
         MPI_Type_free(&packed)
         precondition(MPI_Type_commit(&resized) == MPI_SUCCESS, "MPI_Type_commit failed for \(S.self)")
-        DerivedTypes.structures.append(unwrapped(resized))
+        DerivedTypes.structures[ObjectIdentifier(S.self)] = unwrapped(resized)
         return Datatype(unwrapped(resized))
     }
 }

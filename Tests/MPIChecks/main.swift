@@ -222,6 +222,7 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
         if world.rank == 0 { print("ok UInt128 sum \(total) exceeds 2^64: \(world.size < 2 || total > UInt128(UInt64.max))") }
         try checkPointToPoint(world: world)
         try checkStructsAndCustomOperations(world: world)
+        try checkNewFamilies(world: world)
         let maximum = try world.allreduce(Int64(world.rank), .max)
         try expect(maximum == Int64(world.size - 1), "max")
         try world.barrier()
@@ -280,7 +281,7 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
             try world.send([Int32(1)], to: world.rank, tag: -7)
             throw CheckFailure(description: "MPI_Send with tag -7 did not fail")
         } catch let error as MPIError {
-            try expect(error.errorClass == MPI_ERR_TAG, "error class \(error.errorClass), not MPI_ERR_TAG")
+            try expect(error.errorClass == .tag, "error class \(error.errorClass), not MPI_ERR_TAG")
             if world.rank == 0 { print("ok threw MPI_ERR_TAG: \(error)") }
         }
     case "unhandled-error":

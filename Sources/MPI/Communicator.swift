@@ -103,20 +103,21 @@ public final class Communicator: @unchecked Sendable {
 
     /// Combines `values` element-wise across all processes with `operation`; every process gets the result
     /// (`MPI_Allreduce`).
+    @inlinable
     public func allreduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> [T] {
         try elementwise(values, operation, "MPI_Allreduce") { MPI_Allreduce($0, $1, $2, $3, $4, $5) }
     }
 
     /// Runs a C reduction of `values` into a new array of the same length on every process: the shape that
     /// `MPI_Allreduce` and `MPI_Scan` share (send buffer, receive buffer, count, type, op, communicator).
-    @usableFromInline
+    @inlinable
     func elementwise<T: MPIElement>(
         _ values: [T], _ operation: ReductionOperation<T>, _ function: String,
         _ call: (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, MPI_Datatype, MPI_Op, MPI_Comm) -> Int32
     ) throws(MPIError) -> [T] {
-        var result = values
         try values.withUnsafeBufferPointer { (send) throws(MPIError) in
-            try result.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
+            // Received straight into the new array: no copy of `values` first.
+            try [T](unsafeUninitializedCapacity: values.count) { (receive, initialized) throws(MPIError) in
                 // Past Int32.max elements, slice by slice: the operation applies element by element, and a
                 // predefined operation cannot apply to a derived datatype.
                 for start in stride(from: 0, to: Swift.max(values.count, 1), by: LargeCount.sliceElements) {
@@ -125,9 +126,9 @@ public final class Communicator: @unchecked Sendable {
                                    UnsafeMutableRawPointer(receive.baseAddress.map { $0 + start }), Int32(count),
                                    T.mpiDatatype.handle, operation.handle, handle), function)
                 }
+                initialized = values.count
             }
         }
-        return result
     }
 
     /// Combines one value across all processes; every process gets the result (`MPI_Allreduce`).

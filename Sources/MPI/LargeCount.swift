@@ -10,7 +10,7 @@ enum LargeCount {
     /// Elements per block of the derived type.
     @usableFromInline static let blockElements = 1 << 30
     /// Elements per call when a reduction is cut into slices.
-    static let sliceElements = Int(Int32.max)
+    @usableFromInline static let sliceElements = Int(Int32.max)
 
     /// Calls `body` with the count and datatype that describe `count` elements of `T`: `(count, T's type)`
     /// when it fits in an `Int32`, else `(1, a derived type)`.

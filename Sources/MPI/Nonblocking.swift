@@ -65,7 +65,8 @@ public class Request {
     /// Completes (waits for or cancels) an operation still in flight and frees a persistent handle: called by
     /// every subclass's `deinit` before it releases buffers the operation may still use.
     func finishBeforeRelease() {
-        guard !Environment.isFinalized else { return }
+        // (Asking MPI whether it is finalized costs a call: only when there is something left to do.)
+        guard isActive || isPersistent, !Environment.isFinalized else { return }
         if isActive {
             if cancelsWhenDropped { MPI_Cancel(&handle) }
             MPI_Wait(&handle, cmpi_status_ignore())
@@ -175,18 +176,21 @@ public class Request {
     }
 }
 
-/// A nonblocking send (`MPI_Isend`) that owns a copy of the values until it completes, so no caller can free
-/// or change them too early.
+/// A nonblocking send (`MPI_Isend`) of an array: the request holds the array itself (no copy: an array is a
+/// value, so a caller that changes its own afterwards gets a copy of its own, and the storage sent stays as
+/// it was) until the send completes.
 public final class SendRequest<T: MPIElement>: Request {
-    private let buffer: UnsafeMutableBufferPointer<T>
+    private let values: [T]
 
     init(values: [T], destination: Int, tag: Int32, communicator: Communicator) throws(MPIError) {
         try communicator.checkRank(destination, "destination", "MPI_Isend")
-        buffer = .allocate(capacity: Swift.max(values.count, 1))
-        _ = buffer.initialize(fromContentsOf: values)
+        self.values = values
         super.init()
-        try check(MPI_Isend(buffer.baseAddress, try mpiCount(values.count), T.mpiDatatype.handle, Int32(destination), tag,
-                            communicator.handle, &handle), "MPI_Isend")
+        let count = try mpiCount(values.count)
+        // The storage's address is stable while `values` holds it unchanged, which this request does.
+        let start = values.withUnsafeBufferPointer { $0.baseAddress }
+        try check(MPI_Isend(start, count, T.mpiDatatype.handle, Int32(destination), tag, communicator.handle, &handle),
+                  "MPI_Isend")
         isActive = true
     }
 
@@ -196,24 +200,26 @@ public final class SendRequest<T: MPIElement>: Request {
     /// Waits until the send has completed (`MPI_Wait`).
     public func wait() throws(MPIError) { try waitUntilCompleted() }
 
-    deinit {
-        finishBeforeRelease()
-        buffer.deallocate()
-    }
+    deinit { finishBeforeRelease() }
 }
 
-/// A nonblocking receive (`MPI_Irecv`) that owns its buffer; the values are reachable through the
-/// ``Message`` that ``test()`` or ``wait()`` returns once it has completed. Dropping it incomplete cancels it.
+/// A nonblocking receive (`MPI_Irecv`) that owns its buffer, an array the message is received into; the
+/// values are reachable through the ``Message`` that ``test()`` or ``wait()`` returns once it has completed
+/// (the array itself, no copy, when the message fills it). Dropping it incomplete cancels it.
 public final class ReceiveRequest<T: MPIElement>: Request {
-    private let buffer: UnsafeMutableBufferPointer<T>
+    private var storage: [T]
 
     init(capacity: Int, source: Int?, tag: Int32?, communicator: Communicator) throws(MPIError) {
         if let source { try communicator.checkRank(source, "source", "MPI_Irecv") }
-        buffer = .allocate(capacity: Swift.max(capacity, 1))
+        guard capacity >= 0 else { throw MPIError(.count, function: "MPI_Irecv", reason: "a receive of capacity \(capacity)") }
+        // Elements MPI overwrites; bitwise-copyable values need no initialisation to be sound.
+        storage = [T](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
         super.init(cancelsWhenDropped: true)
-        try check(MPI_Irecv(buffer.baseAddress, try mpiCount(capacity), T.mpiDatatype.handle,
-                            source.map(Int32.init) ?? MPI_ANY_SOURCE, tag ?? MPI_ANY_TAG, communicator.handle, &handle),
-                  "MPI_Irecv")
+        let count = try mpiCount(capacity)
+        // The storage's address is stable while this request holds it, uniquely and unchanged, until completion.
+        let start = storage.withUnsafeMutableBufferPointer { $0.baseAddress }
+        try check(MPI_Irecv(start, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                            tag ?? MPI_ANY_TAG, communicator.handle, &handle), "MPI_Irecv")
         isActive = true
     }
 
@@ -232,14 +238,11 @@ public final class ReceiveRequest<T: MPIElement>: Request {
     public func message() throws(MPIError) -> Message<T> {
         guard !isActive else { throw MPIError(.pending, function: "MPI_Irecv", reason: "the receive has not completed") }
         let count = try ReceiveStatus.count(of: status, as: T.self)
-        return Message(values: Array(UnsafeBufferPointer(rebasing: buffer[..<count])), source: Int(status.MPI_SOURCE),
-                       tag: status.MPI_TAG)
+        let values = count == storage.count ? storage : Array(storage[..<count])
+        return Message(values: values, source: Int(status.MPI_SOURCE), tag: status.MPI_TAG)
     }
 
-    deinit {
-        finishBeforeRelease()
-        buffer.deallocate()
-    }
+    deinit { finishBeforeRelease() }
 }
 
 /// An operation on buffers the caller owns (`MPI_Isend` of an `UnsafeBufferPointer`, `MPI_Irecv` into one,

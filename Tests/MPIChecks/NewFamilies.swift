@@ -85,6 +85,24 @@ func checkRequests(world: Communicator) throws {
     }, "waitAny/waitSome messages")
     try Request.waitAll(sends)
 
+    // A request group: two rounds around the ring, no request objects; the group is reused.
+    let group = RequestGroup(capacity: 2)
+    var ring = [Int16(rank), 0]
+    var fromPrevious = [Int16](repeating: -1, count: 3)
+    for round in 0..<2 {
+        ring[1] = Int16(round)
+        try ring.withUnsafeBufferPointer { (send) in
+            try fromPrevious.withUnsafeMutableBufferPointer { (receive) in
+                let slot = try group.ireceive(into: receive, from: previous, tag: 15, on: world)
+                try group.isend(send, to: next, tag: 15, on: world)
+                try expect(group.count == 2, "a group of two operations")
+                try group.waitAll()
+                try expect(group.count == 0 && (try group.receiveStatus(at: slot, as: Int16.self)).count == 2, "group status")
+            }
+        }
+        try expect(Array(fromPrevious.prefix(2)) == [Int16(previous), Int16(round)], "group round \(round)")
+    }
+
     // Persistent: three rounds around the ring on the same buffers.
     var value = [Int64(0)], received = [Int64(0)]
     try value.withUnsafeBufferPointer { (send) in

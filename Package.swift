@@ -5,35 +5,27 @@
 // Targets, each with one job; imports point downwards only:
 //
 //   prime-sum (tool) ──▶ PrimeSumCommandLine (the tool's words) ──▶ PrimeSum (distributed job)
-//   PrimeSum ──▶ MPI (wrapper) ──▶ CMPI (Open MPI + shim)
+//   PrimeSum ──▶ MPI (wrapper, the package in Packages/MPI) ──▶ CMPI (Open MPI + shim)
 //            └─▶ PrimeSieve (engine, knows nothing of MPI) ──▶ CVectorKernels
 import PackageDescription
 
-// The MPI implementation to build against: Open MPI (Debian's libopenmpi-dev) unless PRIMESUM_MPI=mpich
-// (libmpich-dev). Build each in its own folder: `PRIMESUM_MPI=mpich swift build --scratch-path .build-mpich`.
-let mpich = Context.environment["PRIMESUM_MPI"] == "mpich"
+// The MPI library is a package of its own (Packages/MPI), which chooses Open MPI or MPICH (SWIFT_MPI=mpich).
+
+let mpi: Target.Dependency = .product(name: "MPI", package: "MPI")
+let cmpi: Target.Dependency = .product(name: "CMPI", package: "MPI")
 
 let package = Package(
     name: "PrimeSum",
     products: [
-        .library(name: "MPI", targets: ["MPI"]),
         .library(name: "PrimeSieve", targets: ["PrimeSieve"]),
         .library(name: "PrimeCombinatorial", targets: ["PrimeCombinatorial"]),
         .executable(name: "prime-sum", targets: ["prime-sum"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(path: "Packages/MPI"),
     ],
     targets: [
-        // The MPI C API, plus `static inline` getters for the handles Swift cannot import.
-        .systemLibrary(
-            name: "CMPI",
-            pkgConfig: mpich ? "mpich" : "ompi",
-            providers: [.apt([mpich ? "libmpich-dev" : "libopenmpi-dev"])]
-        ),
-        // The Swift MPI wrapper: typed, generic, throwing. Knows nothing of primes.
-        .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"],
-                swiftSettings: mpich ? [.define("MPICH")] : []),
         // The sieve engine: sums and counts of primes in [lo, hi). Knows nothing of MPI.
         .target(name: "PrimeSieve", dependencies: ["CVectorKernels"], exclude: ["README.md"]),
         // The combinatorial engine: the sum below N in O(N^(2/3)) by Deléglise–Rivat, as pieces that combine
@@ -44,7 +36,7 @@ let package = Package(
         // The distributed job: decide, plan, deal, compute, journal, reduce, gather. Owns every MPI call.
         // Compiled for testing in release builds too, so that its unit tests reach its internal pieces (the
         // job is coordination, not a hot loop: the flag costs it nothing measurable).
-        .target(name: "PrimeSum", dependencies: ["MPI", "PrimeSieve", "PrimeCombinatorial"], exclude: ["README.md"],
+        .target(name: "PrimeSum", dependencies: [mpi, "PrimeSieve", "PrimeCombinatorial"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         // The tool's words, apart so that tests and the fuzzer reach them: number syntax, requests, usage
         // errors, human and JSON output.
@@ -84,18 +76,19 @@ let package = Package(
         // Counts the process's heap allocations (replaces malloc & co.); only the overhead benchmark links it.
         .target(name: "CAllocationCounter"),
         // The wrapper against direct C calls, in one binary: ping-pong and allreduce latency (`./run.sh bench`).
-        .executableTarget(name: "mpi-overhead-bench", dependencies: ["MPI", "CMPI", "CAllocationCounter"]),
+        .executableTarget(name: "mpi-overhead-bench", dependencies: [mpi, cmpi, "CAllocationCounter"]),
         // MPI_Init then MPI_Finalize, nothing else: the floor the benchmark measures start-up against.
-        .executableTarget(name: "mpi-init-finalize", dependencies: ["MPI"]),
+        .executableTarget(name: "mpi-init-finalize", dependencies: [mpi]),
 
         // Small programs that show the wrapper; the MPI tests run each under mpirun.
-        .executableTarget(name: "example-hello", dependencies: ["MPI"], path: "Examples/Hello"),
-        .executableTarget(name: "example-ring", dependencies: ["MPI"], path: "Examples/Ring"),
-        .executableTarget(name: "example-pi", dependencies: ["MPI"], path: "Examples/Pi"),
-        .executableTarget(name: "example-scatter-gather", dependencies: ["MPI"], path: "Examples/ScatterGather"),
+        .executableTarget(name: "example-hello", dependencies: [mpi], path: "Examples/Hello"),
+        .executableTarget(name: "example-ring", dependencies: [mpi], path: "Examples/Ring"),
+        .executableTarget(name: "example-pi", dependencies: [mpi], path: "Examples/Pi"),
+        .executableTarget(name: "example-scatter-gather", dependencies: [mpi], path: "Examples/ScatterGather"),
+        .executableTarget(name: "example-jacobi", dependencies: [mpi], path: "Examples/Jacobi"),
 
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
-        .executableTarget(name: "mpi-checks", dependencies: ["MPI", "CMPI"], path: "Tests/MPIChecks"),
+        .executableTarget(name: "mpi-checks", dependencies: [mpi, cmpi], path: "Tests/MPIChecks"),
 
         // For the tests: the built programs under mpirun, bounded by `timeout -k`; independent oracles; known answers.
         .target(name: "TestSupport", dependencies: ["PrimeSieve", "PrimesieveReference"], path: "Tests/TestSupport"),
@@ -103,7 +96,7 @@ let package = Package(
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "TestSupport"]),
         .testTarget(name: "PrimeCombinatorialTests", dependencies: ["PrimeCombinatorial", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: [
-            "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "TestSupport",
+            "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "example-jacobi", "TestSupport",
         ]),
         .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "PrimeSumCommandLine", "TestSupport"]),
     ],

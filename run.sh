@@ -279,10 +279,10 @@ run_tests() {
   # Each test bounds its own mpirun calls; this bound catches anything else.
   timeout -k 30 4800 swift test "${swift_build_flags[@]}" --skip-build "$@"
   (($#)) && return 0  # a filtered run: Open MPI only
-  say "building against MPICH (PRIMESUM_MPI=mpich, in .build-mpich)"
-  PRIMESUM_MPI=mpich swift build "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" --build-tests
+  say "building against MPICH (SWIFT_MPI=mpich, in .build-mpich)"
+  SWIFT_MPI=mpich swift build "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" --build-tests
   say "running the MPI wrapper's tests against MPICH"
-  PRIMESUM_MPI=mpich timeout -k 30 1200 swift test "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" \
+  SWIFT_MPI=mpich timeout -k 30 1200 swift test "${swift_build_flags[@]}" --scratch-path "$project_dir/.build-mpich" \
     --skip-build --filter MPITests
 }
 

@@ -39,4 +39,31 @@ import TestSupport
         let output = try Self.run("example-scatter-gather")
         #expect(output == "sum of squares of 1...4000 from 4 ranks: 21341334000 (expected 21341334000)\n")
     }
+
+    @Test("jacobi: the heat on the plate is the serial computation's at 1-4 ranks (PROC_NULL edges, Cartesian grid)",
+          arguments: [1, 2, 3, 4])
+    func jacobi(ranks: Int) throws {
+        let output = try Self.run("example-jacobi", ranks: ranks)
+        let heat = output.split(separator: " ").last.flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let expected = Self.serialJacobi(size: 48, sweeps: 500)
+        #expect(abs((heat ?? 0) - expected) < 1e-9, "\(output) against \(expected)")
+    }
+
+    /// The oracle: the same plate on one array, written independently of the example.
+    static func serialJacobi(size: Int, sweeps: Int) -> Double {
+        let n = size + 2
+        var plate = [Double](repeating: 0, count: n * n)
+        for column in 0..<n { plate[column] = 1 }  // the top edge, corners included
+        var next = plate
+        for _ in 0..<sweeps {
+            for row in 1...size {
+                for column in 1...size {
+                    next[row * n + column] = (plate[row * n + column - 1] + plate[row * n + column + 1]
+                                              + plate[(row - 1) * n + column] + plate[(row + 1) * n + column]) / 4
+                }
+            }
+            swap(&plate, &next)
+        }
+        return (1...size).reduce(0.0) { sum, row in sum + (1...size).reduce(0.0) { $0 + plate[row * n + $1] } }
+    }
 }

@@ -53,8 +53,8 @@ public enum BoundedCommand {
         return try RunningCommand(["-k", "5", "\(timeLimit)", executable] + arguments, environment: environment)
     }
 
-    /// Whether the tests were built against MPICH (`PRIMESUM_MPI=mpich`, as Package.swift reads it).
-    public static let isMPICH = ProcessInfo.processInfo.environment["PRIMESUM_MPI"] == "mpich"
+    /// Whether the tests were built against MPICH (`SWIFT_MPI=mpich`, as Package.swift reads it).
+    public static let isMPICH = (ProcessInfo.processInfo.environment["SWIFT_MPI"] ?? ProcessInfo.processInfo.environment["PRIMESUM_MPI"]) == "mpich"
 
     /// The launcher of the MPI the tests were built against: Open MPI's mpirun, or MPICH's Hydra mpiexec.
     public static var launcher: String {

@@ -66,11 +66,27 @@ public final class Environment {
         var provided: Int32 = 0
         try check(MPI_Init_thread(nil, nil, threadLevel.cValue, &provided), "MPI_Init_thread")
         providedThreadLevel = ThreadLevel(cValue: provided)
+        try Self.checkImplementation()
         world = Communicator(borrowing: cmpi_comm_world())
         selfCommunicator = Communicator(borrowing: cmpi_comm_self())
         try check(MPI_Comm_set_errhandler(world.handle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
         try check(MPI_Comm_set_errhandler(selfCommunicator.handle, cmpi_errors_return()), "MPI_Comm_set_errhandler")
         try DerivedTypes.commit()
+    }
+
+    /// Checks that the MPI library running is the kind the wrapper was built for (its package's `SWIFT_MPI`):
+    /// objects of a build folder reused across implementations fail here with a sentence, not later.
+    private static func checkImplementation() throws(MPIError) {
+        let running = libraryVersion
+        #if MPICH
+        let mismatch = running.contains("Open MPI") ? "MPICH" : nil
+        #else
+        let mismatch = running.contains("Open MPI") ? nil : "Open MPI"
+        #endif
+        if let built = mismatch {
+            throw MPIError(.other, function: "MPI_Init_thread", reason: "built for \(built) but running with \(running): "
+                           + "build each MPI in a folder of its own (SWIFT_MPI=mpich swift build --scratch-path .build-mpich)")
+        }
     }
 
     /// Whether `MPI_Init` has been called in this process (`MPI_Initialized`).

@@ -2,6 +2,7 @@
 #SBATCH --job-name=prime-sum
 #SBATCH --time=01:00:00
 #SBATCH --output=prime-sum-%j.out
+#SBATCH --error=prime-sum-%j.err
 #SBATCH --signal=B:USR1@60
 # PrimeSum's one entry point.
 #

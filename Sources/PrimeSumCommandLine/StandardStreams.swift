@@ -14,6 +14,28 @@ public enum StandardStreams {
     /// Writes all of `text` to standard output, or throws why it could not.
     public static func writeToStandardOutput(_ text: String) throws(WriteFailed) { try write(text, to: 1) }
 
+    /// Writes `text` to the file at `path` atomically: to a temporary file beside it, flushed to disk, then
+    /// renamed over `path`, so that `path` holds either all of the answer or what it held before — never half.
+    public static func writeAtomically(_ text: String, toFile path: String) throws(WriteFailed) {
+        let temporary = path + ".partial-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteFailed(reason: "cannot create '\(temporary)': \(String(cString: strerror(errno)))") }
+        do throws(WriteFailed) {
+            try write(text, to: descriptor)
+            guard fsync(descriptor) == 0 else { throw WriteFailed(reason: "cannot flush '\(temporary)': \(String(cString: strerror(errno)))") }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteFailed(reason: "cannot replace '\(path)': \(reason)")
+        }
+    }
+
     private static func write(_ text: String, to descriptor: Int32) throws(WriteFailed) {
         let bytes = Array(text.utf8)
         var offset = 0

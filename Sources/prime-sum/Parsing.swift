@@ -50,7 +50,7 @@ extension PrimeSumCommand {
 
     /// The options that take a value (the word after them is that value, whatever it looks like).
     private static let optionsWithValues: Set<String> = ["--batch", "--threads", "-t", "--segment-kib", "--schedule", "--method",
-                                                         "--progress", "--checkpoint", "--silence-limit", "--print"]
+                                                         "--progress", "--checkpoint", "--silence-limit", "--print", "--output"]
 
     /// ArgumentParser's own verdicts: `--help`, or its first line of complaint as one sentence.
     private static func earlyExit(for error: any Error) -> EarlyExit {

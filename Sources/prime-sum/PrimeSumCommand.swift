@@ -67,6 +67,9 @@ struct PrimeSumCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Save each finished chunk in FILE, and skip the chunks FILE already holds: an interrupted job resumes where it stopped. Implies --schedule dynamic.", valueName: "file"))
     var checkpoint: String?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write the answers to FILE instead of standard output, atomically: FILE holds all of them or is left as it was (for batch jobs whose output file mixes in other lines).", valueName: "file"))
+    var output: String?
+
     @Flag(help: "Print the release, the commit it was built from, the MPI library and the sieve's vector kernels, and exit.")
     var version = false
 
@@ -88,6 +91,7 @@ struct PrimeSumCommand: ParsableCommand {
             throw ValidationError("--progress must be a number of seconds from 0 to 86400, not \(progress)")
         }
         if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file name") }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         guard silenceLimit >= 1 && silenceLimit <= 86400 else {
             throw ValidationError("--silence-limit must be a number of seconds from 1 to 86400, not \(silenceLimit)")
         }

@@ -17,5 +17,9 @@ case .failure(let early): invocation = .exit(early)
 
 exit(DistributedPrimeSum.main(invocation) { outcome in
     guard case .success(let command) = parsed else { return }
-    try StandardStreams.writeToStandardOutput(command.render(outcome))
+    if let path = command.command.output {
+        try StandardStreams.writeAtomically(command.render(outcome), toFile: path)
+    } else {
+        try StandardStreams.writeToStandardOutput(command.render(outcome))
+    }
 })

@@ -164,4 +164,26 @@ struct CommandLineHabitsTests {
         #expect(progress.contains { $0.range(of: #"about \d+ (s|min \d\d s|h \d\d min) left"#, options: .regularExpression) != nil }
                     || progress.contains { $0.contains("time left unknown") }, "\(progress)")
     }
+
+    @Test("--output FILE writes the answers there atomically: all of them, or the file is left as it was (74)")
+    func outputFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("answer.json").path
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let written = try Self.run(["--print", "both", "--output", path, "--batch", "10:40:10"])
+        #expect(written.status == 0 && written.standardOutput.isEmpty, "\(written.standardError)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "17 4\n77 8\n129 10\n")
+        let json = try Self.run(["--json", "--output", path, "100"])
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        #expect(json.status == 0 && document?["results"] != nil)
+        // A file that cannot be made: 74, one sentence, nothing half-written left behind.
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let blocked = folder.appendingPathComponent("missing/answer").path
+        let failed = try Self.run(["--output", blocked, "100"])
+        #expect(failed.status == 74 && failed.standardError.contains("cannot write the answer"), "\(failed.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["answer.json"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+    }
 }

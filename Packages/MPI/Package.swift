@@ -28,7 +28,8 @@ let package = Package(
             providers: [.apt([mpich ? "libmpich-dev" : "libopenmpi-dev"])]
         ),
         // The Swift MPI wrapper: typed, generic, throwing.
-        .target(name: "MPI", dependencies: ["CMPI"], swiftSettings: mpich ? [.define("MPICH")] : []),
+        .target(name: "MPI", dependencies: ["CMPI"],
+                swiftSettings: (mpich ? [.define("MPICH")] : []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -195,6 +195,13 @@ func rows(world: Communicator, buffers b: Buffers) -> [Row] {
         }) {
             try world.root(0).broadcast(b.receive)
         },
+        Row(name: "gatherv, known counts, buffers", bytes: bytes, returnsNewArray: false, c: {
+            MPI_Gatherv(s, n, type, b.gathered.baseAddress, &counts, &displacements, type, 0, comm)
+        }) {
+            try counts.withUnsafeBufferPointer { known in
+                try world.root(0).gatherv(UnsafeBufferPointer(b.send), into: rank == 0 ? b.gathered : nil, counts: rank == 0 ? known : nil)
+            }
+        },
         Row(name: "gatherv, known counts", bytes: bytes, returnsNewArray: true, c: {
             MPI_Gatherv(s, n, type, b.gathered.baseAddress, &counts, &displacements, type, 0, comm)
         }) {

@@ -160,6 +160,18 @@ func checkKnownCountsAndScans(world: Communicator) throws {
     if rank == 0 {
         try expect(gathered == (0..<size).map { [UInt32](repeating: UInt32($0), count: $0 % 3) }, "gatherv with known counts")
     }
+    let counts = (0..<size).map { Int32($0 % 3) }
+    var flat = [UInt32](repeating: 0, count: Int(counts.reduce(0, +)))
+    try mine.withUnsafeBufferPointer { (send) in
+        try counts.withUnsafeBufferPointer { (known) in
+            try flat.withUnsafeMutableBufferPointer { (result) in
+                try root.gatherv(send, into: rank == 0 ? result : nil, counts: rank == 0 ? known : nil)
+            }
+        }
+    }
+    if rank == 0 {
+        try expect(flat == (0..<size).flatMap { [UInt32](repeating: UInt32($0), count: $0 % 3) }, "gatherv into a buffer")
+    }
     let share: [Int16] = rank == 0
         ? try root.scatter(sending: (0..<(2 * size)).map { Int16($0) }, countKnownEverywhere: true)
         : try root.scatter(countPerProcess: 2)

@@ -199,6 +199,36 @@ public struct Root: Sendable {
         return isCallerRoot ? Communicator.split(flat, counts: counts32) : nil
     }
 
+    /// Collects the values of `buffer` into the root's `result`, rank after rank, when the root knows every
+    /// process's count (`MPI_Gatherv`): no allocation. At the root, `result` holds at least the sum of
+    /// `counts` (one per rank); elsewhere both are ignored (pass nil).
+    @inlinable
+    public func gatherv<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>?,
+                                       counts: UnsafeBufferPointer<Int32>?) throws(MPIError) {
+        let root = try checkedRoot("MPI_Gatherv")
+        let count = try mpiCount(buffer.count)
+        guard isCallerRoot else {
+            try check(MPI_Gatherv(buffer.baseAddress, count, T.mpiDatatype.handle, nil, nil, nil, T.mpiDatatype.handle, root, comm),
+                      "MPI_Gatherv")
+            return
+        }
+        guard let counts, counts.count == communicator.size, let result else {
+            throw MPIError(.count, function: "MPI_Gatherv", reason: "the root needs a result buffer and one count per rank")
+        }
+        try withUnsafeTemporaryAllocation(of: Int32.self, capacity: counts.count) { (displacements) throws(MPIError) in
+            var total = 0
+            for rank in counts.indices {
+                displacements.initializeElement(at: rank, to: try mpiCount(total))
+                total += Int(counts[rank])
+            }
+            guard total <= result.count else {
+                throw MPIError(.count, function: "MPI_Gatherv", reason: "\(total) values into a buffer of \(result.count)")
+            }
+            try check(MPI_Gatherv(buffer.baseAddress, count, T.mpiDatatype.handle, result.baseAddress, counts.baseAddress,
+                                  displacements.baseAddress, T.mpiDatatype.handle, root, comm), "MPI_Gatherv")
+        }
+    }
+
     // MARK: Reduce
 
     /// Combines `values` element-wise across all processes with `operation`, result at the root

@@ -11,6 +11,7 @@ func checkNewFamilies(world: Communicator) throws {
     try checkKnownCountsAndScans(world: world)
     try checkRaisedErrors(world: world)
     try checkEscapeHatch(world: world)
+    try checkMessagesAndGroups(world: world)
     if world.rank == 0 { print("ok new families on \(world.size) ranks") }
 }
 
@@ -222,3 +223,43 @@ func checkEscapeHatch(world: Communicator) throws {
 /// A C handle as a plain value: Open MPI's pointer handles import as optionals, MPICH's integers do not.
 func plainHandle<Handle>(_ handle: Handle?) -> Handle { handle! }
 func plainHandle<Handle>(_ handle: Handle) -> Handle { handle }
+
+/// Matched probes in a master/worker farm, Bool elements, strings in UTF-8, groups, node communicators.
+func checkMessagesAndGroups(world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    // Every worker sends a task result of its own length; rank 0 takes them as they come, exactly.
+    if rank == 0 {
+        var seen: [Int: [Int64]] = [:]
+        for _ in 1..<size {
+            let probed = try world.matchedProbe(tag: 31)
+            let source = probed.source
+            try expect(try probed.count(of: Int64.self) == source, "matched probe count")
+            seen[source] = try probed.receive(as: Int64.self).values
+        }
+        try expect(seen.allSatisfy { $0.value == (0..<$0.key).map { Int64($0 * 3) } }, "matched receives")
+        try expect(try world.matchedProbeIfAny(tag: 31) == nil, "no message left")
+    } else {
+        try world.send((0..<rank).map { Int64($0 * 3) }, to: 0, tag: 31)
+    }
+    let flags = try world.allgather(rank % 2 == 0)
+    try expect(flags == (0..<size).map { $0 % 2 == 0 }, "Bool allgather")
+    try expect(try world.allreduce(rank >= 0, .and) && (try world.allreduce(rank == size - 1, .or)), "Bool and/or")
+    let next = (rank + 1) % size, previous = (rank + size - 1) % size
+    let outgoing = try world.isend(Array("rank \(rank) → π ≈ 3.14".utf8), to: next, tag: 32)
+    let received = try world.receiveString(from: previous, tag: 32)
+    try outgoing.wait()
+    try expect(received.text == "rank \(previous) → π ≈ 3.14" && received.source == previous, "UTF-8 string")
+
+    // The even ranks form a communicator of their own, without the odd ranks taking part.
+    let evens = try world.group().including(Array(stride(from: 0, to: size, by: 2)))
+    try expect(evens.size == (size + 1) / 2 && evens.rank == (rank % 2 == 0 ? rank / 2 : nil), "group incl")
+    let odds = try world.group().excluding(Array(stride(from: 0, to: size, by: 2)))
+    try expect(try evens.union(odds).size == size, "group union")
+    try expect(try evens.translate([0, evens.size - 1], to: world.group()) == [0, 2 * (evens.size - 1)], "translate ranks")
+    if rank % 2 == 0 {
+        let even = try world.creatingCommunicator(of: evens, tag: 5)
+        try expect(even.size == evens.size && (try even.allreduce(Int32(1), .sum)) == Int32(evens.size), "create_group")
+    }
+    let node = try world.splitByNode()
+    try expect(node.size == size, "every rank of this test shares one node")
+}

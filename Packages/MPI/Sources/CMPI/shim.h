@@ -15,6 +15,10 @@ static inline MPI_Comm cmpi_comm_world(void) { return MPI_COMM_WORLD; }
 static inline MPI_Comm cmpi_comm_self(void) { return MPI_COMM_SELF; }
 static inline MPI_Comm cmpi_comm_null(void) { return MPI_COMM_NULL; }
 static inline MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
+static inline int cmpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
+static inline MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
+static inline MPI_Group cmpi_group_null(void) { return MPI_GROUP_NULL; }
+static inline MPI_Group cmpi_group_empty(void) { return MPI_GROUP_EMPTY; }
 
 // Datatypes.
 static inline MPI_Datatype cmpi_datatype_null(void) { return MPI_DATATYPE_NULL; }
@@ -30,6 +34,7 @@ static inline MPI_Datatype cmpi_uint32(void) { return MPI_UINT32_T; }
 static inline MPI_Datatype cmpi_uint64(void) { return MPI_UINT64_T; }
 static inline MPI_Datatype cmpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype cmpi_double(void) { return MPI_DOUBLE; }
+static inline MPI_Datatype cmpi_c_bool(void) { return MPI_C_BOOL; }
 
 // Reduction operations.
 static inline MPI_Op cmpi_op_null(void) { return MPI_OP_NULL; }
@@ -44,6 +49,8 @@ static inline MPI_Op cmpi_op_lor(void) { return MPI_LOR; }
 
 // Point to point and special buffers. Their values differ between implementations: never hard-code them.
 static inline MPI_Request cmpi_request_null(void) { return MPI_REQUEST_NULL; }
+static inline MPI_Message cmpi_message_null(void) { return MPI_MESSAGE_NULL; }
+static inline MPI_Message cmpi_message_no_proc(void) { return MPI_MESSAGE_NO_PROC; }
 static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Status *cmpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline MPI_Status *cmpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }

@@ -33,6 +33,8 @@ extension UInt32: MPIElement { @inlinable public static var mpiDatatype: Datatyp
 extension UInt64: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_uint64()) } }
 extension Float: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_float()) } }
 extension Double: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_double()) } }
+/// `MPI_C_BOOL`: Swift's `Bool` has C `_Bool`'s one-byte layout.
+extension Bool: MPIElement { @inlinable public static var mpiDatatype: Datatype { Datatype(cmpi_c_bool()) } }
 extension Int: MPIElement {
     @inlinable public static var mpiDatatype: Datatype { MemoryLayout<Int>.size == 8 ? Int64.mpiDatatype : Int32.mpiDatatype }
 }

@@ -11,9 +11,20 @@ func unwrapped<Handle>(_ handle: Handle?) -> Handle { handle! }
 /// MPICH (an integer). `Package.swift` defines `MPICH` when building against MPICH.
 #if MPICH
 public typealias RequestHandle = MPI_Request
+/// The type of a matched message's handle, as ``RequestHandle``.
+public typealias MessageHandle = MPI_Message
 #else
 public typealias RequestHandle = MPI_Request?
+/// The type of a matched message's handle, as ``RequestHandle``.
+public typealias MessageHandle = MPI_Message?
 #endif
+
+/// Frees a group the wrapper created (`MPI_Group_free`); see ``freeDatatype(_:)``.
+func freeGroup(_ handle: MPI_Group) {
+    var freed = cmpi_group_null()
+    freed = handle
+    MPI_Group_free(&freed)
+}
 
 /// The MPICH case of ``unwrapped(_:)``: integer handles are never optional.
 @inlinable

@@ -57,3 +57,10 @@ extension ReductionOperation where T == UInt128 {
         return Self(DerivedTypes.uint128Sum!)
     }
 }
+
+extension ReductionOperation where T == Bool {
+    /// `MPI_LAND`: true when every value is.
+    public static var and: Self { Self(cmpi_op_land()) }
+    /// `MPI_LOR`: true when any value is.
+    public static var or: Self { Self(cmpi_op_lor()) }
+}

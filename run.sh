@@ -11,6 +11,8 @@
 #                                 any request, on this machine or across the hosts of a hostfile
 #   ./run.sh test                 install what the tests need, build, run the whole test suite (then
 #                                 the MPI wrapper's tests again, built against MPICH)
+#   ./run.sh build                build prime-sum exactly as a job would (the login-node step before
+#                                 --no-build jobs on compute nodes without Swift)
 #   ./run.sh bench                PrimeSum against primesieve, measured in the same run, and the MPI
 #                                 wrapper against direct C calls (about 10 minutes)
 #
@@ -79,23 +81,43 @@ readonly swift_build_flags
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 usage_error() { say "$*"; exit 64; }
 
-# Installs the Debian packages in "$@" that are missing: apt-get when root, otherwise prints the command.
+# Installs the Debian packages in "$@" that are missing: apt-get when root (its chatter kept in a log shown
+# only if it fails), otherwise prints the command.
 ensure_packages() {
   local missing=() package
+  command -v dpkg-query >/dev/null || { say "no dpkg here: install ${*} (or your system's equivalents) yourself"; exit 69; }
   for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
   done
   ((${#missing[@]} == 0)) && return 0
-  if ((EUID == 0)); then
-    say "installing ${missing[*]}"
-    timeout -k 10 900 apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive timeout -k 10 1800 \
-      apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  if ((EUID == 0)) && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]} (apt-get; a minute or two)"
+    local log
+    log=$(mktemp)
+    if ! { timeout -k 10 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout -k 10 1800 \
+      apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log"
+      say "apt-get failed (its output is above)"
+      exit 69
+    fi
+    rm -f "$log"
   else
     say "missing system packages; install them with:"
     printf '  sudo apt-get install -y --no-install-recommends %s\n' "${missing[*]}" >&2
     exit 69
   fi
+}
+
+# What a job needs: an Open MPI mpirun (and, to build, its pkg-config module). One from environment modules,
+# Spack or another distribution is used as it is; Debian's packages are installed only when it is missing.
+ensure_runtime() {
+  local build=$1
+  if command -v mpirun >/dev/null && mpirun --version 2>/dev/null | grep -q "Open MPI" && command -v perl >/dev/null; then
+    [[ $build == no ]] && return 0
+    pkg-config --exists ompi 2>/dev/null && return 0
+  fi
+  ensure_packages "${runtime_packages[@]}"
 }
 
 ensure_swift() {
@@ -104,18 +126,35 @@ ensure_swift() {
   exit 69
 }
 
-# Builds prime-sum in release mode; SwiftPM makes this a no-op when nothing changed.
+# Builds prime-sum in release mode; SwiftPM makes this a no-op when nothing changed. On a terminal the build's
+# own lines show its progress; elsewhere they are kept and shown only if it fails. A build folder moved or
+# copied from elsewhere (its module cache names the old path) is cleared and built again.
 build_release() {
   ensure_swift
-  local log
-  log=$(mktemp)
-  if ! (cd "$project_dir" && swift build "${swift_build_flags[@]}" --product prime-sum) >"$log" 2>&1; then
-    cat "$log" >&2
-    rm -f "$log"
+  say "building prime-sum (release; a first build takes a few minutes)"
+  if ! swift_build --product prime-sum; then
+    if grep -q "module cache path\|was compiled with module cache path\|PCH was compiled" "$build_log" 2>/dev/null; then
+      say "the build folder was made in another place; clearing its module caches and building again"
+      find "$project_dir/.build" -type d -name ModuleCache -prune -exec rm -rf {} + 2>/dev/null || true
+      rm -f "$project_dir"/.build/*.yaml "$project_dir"/.build/*/description.json
+      swift_build --product prime-sum && return 0
+    fi
+    cat "$build_log" >&2
     say "the build failed"
     exit 70
   fi
-  rm -f "$log"
+}
+
+# swift build with run.sh's flags, in the project: its lines to the terminal if there is one, else to
+# $build_log (for build_release to show on failure).
+build_log=
+swift_build() {
+  build_log=${build_log:-$(mktemp)}
+  if [[ -t 2 ]]; then
+    (cd "$project_dir" && swift build "${swift_build_flags[@]}" "$@" 2>&1 | tee "$build_log" >&2; exit "${PIPESTATUS[0]}")
+  else
+    (cd "$project_dir" && swift build "${swift_build_flags[@]}" "$@") >"$build_log" 2>&1
+  fi
 }
 
 # The launcher command for this user and this launch, in the array launcher.
@@ -362,6 +401,7 @@ deliver_output() {
 }
 
 main() {
+  trap 'rm -f "${build_log-}"' EXIT
   if [[ ${1-} == bench ]]; then
     shift
     run_bench "$@"
@@ -370,6 +410,12 @@ main() {
   if [[ ${1-} == test ]]; then
     shift
     run_tests "$@"
+    return
+  fi
+  if [[ ${1-} == build ]]; then
+    ensure_runtime yes
+    build_release
+    say "built $binary"
     return
   fi
 
@@ -432,7 +478,7 @@ main() {
   done
   [[ -z $ranks && -z $hostfile && -z ${SLURM_JOB_ID-} ]] && ranks=$(nproc)
 
-  ensure_packages "${runtime_packages[@]}"
+  ensure_runtime "$build"
   [[ $build == yes ]] && build_release
   [[ -x $binary ]] || { say "no binary at $binary; run without --no-build"; exit 69; }
 
@@ -455,7 +501,7 @@ main() {
   { : >&1; } 2>/dev/null || { say "standard output is closed: nothing would reach you; nothing was computed"; exit 74; }
   local status=0
   answer_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-answer.XXXXXX")
-  trap 'rm -f "${answer_file-}"' EXIT
+  trap 'rm -f "${answer_file-}" "${build_log-}"' EXIT
   run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" >"$answer_file" || status=$?
   explain_status "$status" "$time_limit"
   explain_launch_failure "$status"

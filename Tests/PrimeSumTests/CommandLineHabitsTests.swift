@@ -186,4 +186,20 @@ struct CommandLineHabitsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["answer.json"])
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
     }
+
+    // (`./run.sh build` cannot run here: `swift test` holds the build folder's lock for the whole run.)
+    @Test("an Open MPI found on PATH (modules, Spack) is used as it is: no Debian package check, even when dpkg knows none")
+    func mpiFromElsewhere() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fake-dpkg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A dpkg that knows no package, as on a system whose MPI did not come from Debian.
+        let fake = folder.appendingPathComponent("dpkg-query").path
+        try "#!/bin/sh\nexit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let path = folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let script = BoundedCommand.projectFolder.appendingPathComponent("run.sh").path
+        let result = try BoundedCommand.run(script, ["--no-build", "-n", "1", "--", "100"], timeLimit: 60, environment: ["PATH": path])
+        #expect(result.status == 0 && result.standardOutput == "sum of primes below 100: 1060 (25 primes)\n", "\(result.standardError)")
+    }
 }

@@ -12,6 +12,7 @@ func checkNewFamilies(world: Communicator) throws {
     try checkRaisedErrors(world: world)
     try checkEscapeHatch(world: world)
     try checkMessagesAndGroups(world: world)
+    try checkDerivedDatatypes(world: world)
     if world.rank == 0 { print("ok new families on \(world.size) ranks") }
 }
 
@@ -262,4 +263,40 @@ func checkMessagesAndGroups(world: Communicator) throws {
     }
     let node = try world.splitByNode()
     try expect(node.size == size, "every rank of this test shares one node")
+}
+
+/// Derived datatypes: a column (vector), listed blocks (indexed) and a sub-block (subarray) of a 4 × 5 matrix,
+/// each sent around the ring and received both laid out and packed.
+func checkDerivedDatatypes(world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    let next = (rank + 1) % size, previous = (rank + size - 1) % size
+    func matrix(_ r: Int) -> [Int32] { (0..<20).map { Int32(r * 100 + $0) } }
+    let column = try DerivedDatatype.vector(of: Int32.self, count: 4, blockLength: 1, stride: 5)
+    let blocks = try DerivedDatatype.indexed(of: Int32.self, blockLengths: [2, 1], displacements: [1, 7])
+    let block = try DerivedDatatype.subarray(of: Int32.self, sizes: [4, 5], subsizes: [2, 3], starts: [1, 2])
+    let mine = matrix(rank)
+    for (type, picked) in [(column, [2, 7, 12, 17]), (blocks, [1, 2, 7]), (block, [7, 8, 9, 12, 13, 14])] {
+        var packed = [Int32](repeating: -1, count: picked.count)
+        let group = RequestGroup(capacity: 2)
+        try mine.withUnsafeBufferPointer { (send) in
+            try packed.withUnsafeMutableBufferPointer { (receive) in
+                let start = type === column ? send.baseAddress! + 2 : send.baseAddress!
+                try group.ireceive(into: receive, from: previous, tag: 41, on: world)
+                try group.isend(UnsafeRawPointer(start), of: type, to: next, tag: 41, on: world)
+                try group.waitAll()
+            }
+        }
+        try expect(packed == picked.map { matrix(previous)[$0] }, "derived datatype, packed on arrival: \(packed)")
+    }
+    // Laid out on arrival too: a column received into a column.
+    var laidOut = [Int32](repeating: -1, count: 20)
+    try mine.withUnsafeBufferPointer { (send) in
+        try laidOut.withUnsafeMutableBufferPointer { (receive) in
+            let group = RequestGroup(capacity: 2)
+            try group.ireceive(into: UnsafeMutableRawPointer(receive.baseAddress! + 4), of: column, from: previous, tag: 42, on: world)
+            try group.isend(UnsafeRawPointer(send.baseAddress! + 4), of: column, to: next, tag: 42, on: world)
+            try group.waitAll()
+        }
+    }
+    try expect((0..<20).allSatisfy { laidOut[$0] == ($0 % 5 == 4 ? matrix(previous)[$0] : -1) }, "a column into a column")
 }

@@ -13,10 +13,14 @@ func unwrapped<Handle>(_ handle: Handle?) -> Handle { handle! }
 public typealias RequestHandle = MPI_Request
 /// The type of a matched message's handle, as ``RequestHandle``.
 public typealias MessageHandle = MPI_Message
+/// The type of a datatype handle out-parameter, as ``RequestHandle``.
+public typealias DatatypeHandle = MPI_Datatype
 #else
 public typealias RequestHandle = MPI_Request?
 /// The type of a matched message's handle, as ``RequestHandle``.
 public typealias MessageHandle = MPI_Message?
+/// The type of a datatype handle out-parameter, as ``RequestHandle``.
+public typealias DatatypeHandle = MPI_Datatype?
 #endif
 
 /// Frees a group the wrapper created (`MPI_Group_free`); see ``freeDatatype(_:)``.

@@ -202,4 +202,24 @@ struct CommandLineHabitsTests {
         let result = try BoundedCommand.run(script, ["--no-build", "-n", "1", "--", "100"], timeLimit: 60, environment: ["PATH": path])
         #expect(result.status == 0 && result.standardOutput == "sum of primes below 100: 1060 (25 primes)\n", "\(result.standardError)")
     }
+
+    @Test("shell completions for bash, zsh and fish name every option; the bash script parses")
+    func completions() throws {
+        let help = try Self.run(["--help"]).standardOutput
+        let options = help.split(whereSeparator: { " ,\n".contains($0) }).filter { $0.hasPrefix("--") && $0.count > 2 }
+            .map { String($0.split(separator: "=").first ?? $0) }
+        #expect(options.contains("--checkpoint") && options.contains("--output"), "\(options)")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Self.run(["--generate-completion-script", shell])
+            #expect(script.status == 0, "\(shell): \(script.standardError)")
+            for option in Set(options) where option != "--help" && option != "--generate-completion-script" {
+                #expect(script.standardOutput.contains(option.dropFirst(2)), "\(shell) completion lacks \(option)")
+            }
+        }
+        let bash = try Self.run(["--generate-completion-script", "bash"]).standardOutput
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prime-sum-\(UUID().uuidString).bash").path
+        try bash.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try BoundedCommand.run("/bin/bash", ["-n", path], timeLimit: 30).status == 0)
+    }
 }

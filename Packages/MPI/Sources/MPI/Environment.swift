@@ -121,7 +121,8 @@ public final class Environment {
 
     /// Runs `body` between `MPI_Init_thread` and `MPI_Finalize`.
     ///
-    /// - If `body` returns, every rank reaches `MPI_Finalize` and `run` returns `body`'s result.
+    /// - If `body` returns, every rank meets the others in a barrier (so that no rank tears its transports down
+    ///   while a peer still reads its last messages), then `MPI_Finalize`, and `run` returns `body`'s result.
     /// - If `body` throws, the error's description goes to standard error (prefixed with the rank) and the
     ///   whole job ends with `MPI_Abort(MPI_COMM_WORLD, abortStatus)`, which `mpirun` reports as its exit status.
     ///   An error that conforms to ``AbortStatusProviding`` chooses its own status.
@@ -146,6 +147,10 @@ public final class Environment {
         }
         do {
             let result = try body(environment)
+            // Every process's last messages are delivered before any tears its transports down: without this
+            // barrier Open MPI 4.1 can crash in MPI_Finalize or at exit when a rank finalizes while a peer still
+            // reads its last collective (seen: 1 usage-error run in ~1,000 segfaulted; open-mpi/ompi#10313).
+            try check(MPI_Barrier(environment.world.handle), "MPI_Barrier")
             DerivedTypes.free()
             let code = MPI_Finalize()
             if code != MPI_SUCCESS { abortJob(MPIError(code: code, function: "MPI_Finalize"), status: abortStatus) }

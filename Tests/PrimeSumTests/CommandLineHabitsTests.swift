@@ -222,4 +222,15 @@ struct CommandLineHabitsTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try BoundedCommand.run("/bin/bash", ["-n", path], timeLimit: 30).status == 0)
     }
+
+    @Test("the checked-in man page (docs/man/prime-sum.1) names every option --help lists: it is not stale")
+    func manPage() throws {
+        let page = try String(contentsOf: BoundedCommand.projectFolder.appendingPathComponent("docs/man/prime-sum.1"), encoding: .utf8)
+        let help = try Self.run(["--help"]).standardOutput
+        let options = Set(help.split(whereSeparator: { " ,\n".contains($0) }).filter { $0.hasPrefix("--") && $0.count > 2 })
+        #expect(options.count > 10, "\(options)")
+        for option in options {
+            #expect(page.contains("Fl -\(option.dropFirst(2))"), "the man page lacks \(option): regenerate it (docs/man/README)")
+        }
+    }
 }

@@ -13,6 +13,7 @@ func checkNewFamilies(world: Communicator) throws {
     try checkEscapeHatch(world: world)
     try checkMessagesAndGroups(world: world)
     try checkDerivedDatatypes(world: world)
+    try checkOneSidedAndFiles(world: world)
     if world.rank == 0 { print("ok new families on \(world.size) ranks") }
 }
 

@@ -244,10 +244,19 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
         if world.size > 1 {
             if world.rank == 0 {
                 try world.send(big, to: 1, tag: 5)
+                let request = try big.withUnsafeBufferPointer { (buffer) throws(MPIError) in try world.isend(buffer, to: 1, tag: 6) }
+                try request.waitUntilCompleted()
             } else if world.rank == 1 {
                 var received = [UInt8](repeating: 0, count: count)
                 let status = try world.receive(into: &received, from: 0, tag: 5)
                 try expect(status.count == count && samples.allSatisfy { received[$0] == byte($0) }, "send of \(count) bytes")
+                for i in samples { received[i] = 0 }
+                let again = try received.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in
+                    let request = try world.ireceive(into: buffer, from: 0, tag: 6)
+                    try request.waitUntilCompleted()
+                    return try request.receiveStatus(as: UInt8.self)
+                }
+                try expect(again.count == count && samples.allSatisfy { received[$0] == byte($0) }, "isend and ireceive of \(count) bytes")
             }
         }
         // A reduction past Int32.max elements (in slices) and a gather of such shares (a derived type per share).

@@ -79,8 +79,9 @@ public enum BoundedCommand {
     }()
 
     /// Runs the built product `name` under `mpirun -np ranks`, bounded.
-    public static func mpirun(ranks: Int, _ name: String, _ arguments: [String], timeLimit: Int = 180) throws -> CommandResult {
-        try run(launcher, mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit)
+    public static func mpirun(ranks: Int, _ name: String, _ arguments: [String], timeLimit: Int = 180,
+                              environment: [String: String] = [:]) throws -> CommandResult {
+        try run(launcher, mpirunFlags(ranks: ranks) + [product(name)] + arguments, timeLimit: timeLimit, environment: environment)
     }
 
     /// Starts the built product `name` under `mpirun -np ranks`, bounded, without waiting for it.

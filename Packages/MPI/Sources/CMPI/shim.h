@@ -55,4 +55,11 @@ static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Status *cmpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline MPI_Status *cmpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 
+
+// One-sided communication and files.
+static inline MPI_Win cmpi_win_null(void) { return MPI_WIN_NULL; }
+static inline MPI_File cmpi_file_null(void) { return MPI_FILE_NULL; }
+static inline MPI_Op cmpi_op_replace(void) { return MPI_REPLACE; }
+static inline MPI_Op cmpi_op_no_op(void) { return MPI_NO_OP; }
+
 #endif

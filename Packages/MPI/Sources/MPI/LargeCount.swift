@@ -13,18 +13,18 @@ enum LargeCount {
     @usableFromInline static let sliceElements = Int(Int32.max)
 
     /// Calls `body` with the count and datatype that describe `count` elements of `T`: `(count, T's type)`
-    /// when it fits in an `Int32`, else `(1, a derived type)`.
+    /// when it fits in an `Int32`, else `(1, a derived type)`. The derived type is freed when `body` returns,
+    /// which MPI allows even while a nonblocking operation started in `body` still uses it.
     @inlinable
-    static func with<T: MPIElement>(_ count: Int, of type: T.Type,
-                                    _ body: (Int32, MPI_Datatype) throws(MPIError) -> Void) throws(MPIError) {
+    static func with<T: MPIElement, R>(_ count: Int, of type: T.Type,
+                                       _ body: (Int32, MPI_Datatype) throws(MPIError) -> R) throws(MPIError) -> R {
         if let small = Int32(exactly: count) {
-            try body(small, T.mpiDatatype.handle)
-            return
+            return try body(small, T.mpiDatatype.handle)
         }
         var large = cmpi_datatype_null()
         large = try derivedType(count, of: T.self)
         defer { MPI_Type_free(&large) }
-        try body(1, unwrapped(large))
+        return try body(1, unwrapped(large))
     }
 
     @usableFromInline

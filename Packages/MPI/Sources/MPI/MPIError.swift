@@ -98,6 +98,22 @@ extension MPIError {
         public static var inStatus: Class { Class(rawValue: MPI_ERR_IN_STATUS) }
         /// `MPI_ERR_PENDING`: a request has not completed.
         public static var pending: Class { Class(rawValue: MPI_ERR_PENDING) }
+        /// `MPI_ERR_WIN`: an invalid window.
+        public static var window: Class { Class(rawValue: MPI_ERR_WIN) }
+        /// `MPI_ERR_RMA_SYNC`: a one-sided operation outside an epoch, or epochs mismatched.
+        public static var rmaSynchronization: Class { Class(rawValue: MPI_ERR_RMA_SYNC) }
+        /// `MPI_ERR_FILE`: an invalid file handle.
+        public static var file: Class { Class(rawValue: MPI_ERR_FILE) }
+        /// `MPI_ERR_NO_SUCH_FILE`: the file does not exist.
+        public static var noSuchFile: Class { Class(rawValue: MPI_ERR_NO_SUCH_FILE) }
+        /// `MPI_ERR_FILE_EXISTS`: the file exists (opened with `.exclusive`).
+        public static var fileExists: Class { Class(rawValue: MPI_ERR_FILE_EXISTS) }
+        /// `MPI_ERR_ACCESS`: permission denied.
+        public static var access: Class { Class(rawValue: MPI_ERR_ACCESS) }
+        /// `MPI_ERR_AMODE`: an invalid combination of open modes.
+        public static var accessMode: Class { Class(rawValue: MPI_ERR_AMODE) }
+        /// `MPI_ERR_IO`: another input/output error.
+        public static var io: Class { Class(rawValue: MPI_ERR_IO) }
         /// `MPI_ERR_UNKNOWN`: an unknown error.
         public static var unknown: Class { Class(rawValue: MPI_ERR_UNKNOWN) }
 
@@ -108,7 +124,10 @@ extension MPIError {
                 (.request, "MPI_ERR_REQUEST"), (.operation, "MPI_ERR_OP"), (.topology, "MPI_ERR_TOPOLOGY"),
                 (.dimensions, "MPI_ERR_DIMS"), (.argument, "MPI_ERR_ARG"), (.truncate, "MPI_ERR_TRUNCATE"),
                 (.other, "MPI_ERR_OTHER"), (.intern, "MPI_ERR_INTERN"), (.inStatus, "MPI_ERR_IN_STATUS"),
-                (.pending, "MPI_ERR_PENDING"), (.unknown, "MPI_ERR_UNKNOWN"),
+                (.pending, "MPI_ERR_PENDING"), (.window, "MPI_ERR_WIN"), (.rmaSynchronization, "MPI_ERR_RMA_SYNC"),
+                (.file, "MPI_ERR_FILE"), (.noSuchFile, "MPI_ERR_NO_SUCH_FILE"), (.fileExists, "MPI_ERR_FILE_EXISTS"),
+                (.access, "MPI_ERR_ACCESS"), (.accessMode, "MPI_ERR_AMODE"), (.io, "MPI_ERR_IO"),
+                (.unknown, "MPI_ERR_UNKNOWN"),
             ]
             return names.first { $0.0 == self }.map { "\($0.1) (\(rawValue))" } ?? "\(rawValue)"
         }

@@ -35,6 +35,9 @@ public class Request {
     let cancelsWhenDropped: Bool
     /// Whether the handle outlives completions (a persistent request), to be freed when the request goes.
     let isPersistent: Bool
+    /// The element count of a receive posted past `Int32.max` elements (as one derived-type item), which
+    /// the status cannot count: such a message fills its buffer.
+    var largeCount: Int?
 
     init(cancelsWhenDropped: Bool = false, isPersistent: Bool = false) {
         self.cancelsWhenDropped = cancelsWhenDropped
@@ -76,6 +79,13 @@ public class Request {
     }
 
     deinit { finishBeforeRelease() }
+
+    /// The source, tag and element count of the last completed receive.
+    func lastReceiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
+        let count: Int
+        if let largeCount { count = largeCount } else { count = try ReceiveStatus.count(of: status, as: T.self) }
+        return ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: count)
+    }
 
     // MARK: Completing several
 
@@ -186,11 +196,11 @@ public final class SendRequest<T: MPIElement>: Request {
         try communicator.checkRank(destination, "destination", "MPI_Isend")
         self.values = values
         super.init()
-        let count = try mpiCount(values.count)
         // The storage's address is stable while `values` holds it unchanged, which this request does.
         let start = values.withUnsafeBufferPointer { $0.baseAddress }
-        try check(MPI_Isend(start, count, T.mpiDatatype.handle, Int32(destination), tag, communicator.handle, &handle),
-                  "MPI_Isend")
+        try LargeCount.with(values.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try check(MPI_Isend(start, count, datatype, Int32(destination), tag, communicator.handle, &handle), "MPI_Isend")
+        }
         isActive = true
     }
 
@@ -215,11 +225,13 @@ public final class ReceiveRequest<T: MPIElement>: Request {
         // Elements MPI overwrites; bitwise-copyable values need no initialisation to be sound.
         storage = [T](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
         super.init(cancelsWhenDropped: true)
-        let count = try mpiCount(capacity)
         // The storage's address is stable while this request holds it, uniquely and unchanged, until completion.
         let start = storage.withUnsafeMutableBufferPointer { $0.baseAddress }
-        try check(MPI_Irecv(start, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
-                            tag ?? MPI_ANY_TAG, communicator.handle, &handle), "MPI_Irecv")
+        try LargeCount.with(capacity, of: T.self) { (count, datatype) throws(MPIError) in
+            try check(MPI_Irecv(start, count, datatype, source.map(Int32.init) ?? MPI_ANY_SOURCE, tag ?? MPI_ANY_TAG,
+                                communicator.handle, &handle), "MPI_Irecv")
+        }
+        largeCount = Int32(exactly: capacity) == nil ? capacity : nil
         isActive = true
     }
 
@@ -237,7 +249,7 @@ public final class ReceiveRequest<T: MPIElement>: Request {
     /// The message of a completed receive (after ``Request/waitAll(_:)``, say).
     public func message() throws(MPIError) -> Message<T> {
         guard !isActive else { throw MPIError(.pending, function: "MPI_Irecv", reason: "the receive has not completed") }
-        let count = try ReceiveStatus.count(of: status, as: T.self)
+        let count = try lastReceiveStatus(as: T.self).count
         let values = count == storage.count ? storage : Array(storage[..<count])
         return Message(values: values, source: Int(status.MPI_SOURCE), tag: status.MPI_TAG)
     }
@@ -251,7 +263,7 @@ public final class ReceiveRequest<T: MPIElement>: Request {
 public final class BufferRequest: Request {
     /// Where a completed receive came from and how many elements it brought (of the type it was posted with).
     public func receiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
-        ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: try ReceiveStatus.count(of: status, as: T.self))
+        try lastReceiveStatus(as: T.self)
     }
 
     /// Runs the C call that starts the operation, on this request's handle.
@@ -318,7 +330,7 @@ public final class PersistentRequest: Request {
 
     /// Where the last completed receive came from and how many elements it brought.
     public func receiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
-        ReceiveStatus(source: Int(status.MPI_SOURCE), tag: status.MPI_TAG, count: try ReceiveStatus.count(of: status, as: T.self))
+        try lastReceiveStatus(as: T.self)
     }
 
     deinit { finishBeforeRelease() }
@@ -341,43 +353,53 @@ extension Communicator {
     /// the request completes.
     public func isend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) -> BufferRequest {
         try checkRank(destination, "destination", "MPI_Isend")
-        let count = try mpiCount(buffer.count)
-        return try BufferRequest("MPI_Isend") {
-            MPI_Isend(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag, handle, &$0)
+        return try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try BufferRequest("MPI_Isend") {
+                MPI_Isend(buffer.baseAddress, count, datatype, Int32(destination), tag, handle, &$0)
+            }
         }
     }
 
     /// Starts receiving into the caller's `buffer` (`MPI_Irecv`): no allocation but the request. Keep the
     /// buffer alive until the request completes; ``BufferRequest/receiveStatus(as:)`` then tells the count.
+    /// A message longer than `Int32.max` elements must fill the buffer exactly.
     public func ireceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
                                        tag: Int32? = nil) throws(MPIError) -> BufferRequest {
         if let source { try checkRank(source, "source", "MPI_Irecv") }
-        let count = try mpiCount(buffer.count)
-        return try BufferRequest(cancelsWhenDropped: true, "MPI_Irecv") {
-            MPI_Irecv(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
-                      tag ?? MPI_ANY_TAG, handle, &$0)
+        let request = try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try BufferRequest(cancelsWhenDropped: true, "MPI_Irecv") {
+                MPI_Irecv(buffer.baseAddress, count, datatype, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                          tag ?? MPI_ANY_TAG, handle, &$0)
+            }
         }
+        request.largeCount = Int32(exactly: buffer.count) == nil ? buffer.count : nil
+        return request
     }
 
     /// A persistent send of the caller's `buffer` to `destination` (`MPI_Send_init`), started each round.
     public func persistentSend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int,
                                               tag: Int32) throws(MPIError) -> PersistentRequest {
         try checkRank(destination, "destination", "MPI_Send_init")
-        let count = try mpiCount(buffer.count)
-        return try PersistentRequest("MPI_Send_init") {
-            MPI_Send_init(buffer.baseAddress, count, T.mpiDatatype.handle, Int32(destination), tag, handle, &$0)
+        return try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try PersistentRequest("MPI_Send_init") {
+                MPI_Send_init(buffer.baseAddress, count, datatype, Int32(destination), tag, handle, &$0)
+            }
         }
     }
 
     /// A persistent receive into the caller's `buffer` from `source` (`MPI_Recv_init`), started each round.
+    /// A message longer than `Int32.max` elements must fill the buffer exactly.
     public func persistentReceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
                                                  tag: Int32? = nil) throws(MPIError) -> PersistentRequest {
         if let source { try checkRank(source, "source", "MPI_Recv_init") }
-        let count = try mpiCount(buffer.count)
-        return try PersistentRequest("MPI_Recv_init") {
-            MPI_Recv_init(buffer.baseAddress, count, T.mpiDatatype.handle, source.map(Int32.init) ?? MPI_ANY_SOURCE,
-                          tag ?? MPI_ANY_TAG, handle, &$0)
+        let request = try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try PersistentRequest("MPI_Recv_init") {
+                MPI_Recv_init(buffer.baseAddress, count, datatype, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                              tag ?? MPI_ANY_TAG, handle, &$0)
+            }
         }
+        request.largeCount = Int32(exactly: buffer.count) == nil ? buffer.count : nil
+        return request
     }
 
     // MARK: Nonblocking collectives
@@ -412,10 +434,10 @@ extension Communicator {
     /// Starts gathering every process's `values` (the same count on each) on every process, in rank order
     /// (`MPI_Iallgather`).
     public func iallgather<T: MPIElement>(_ values: [T]) throws(MPIError) -> ArrayRequest<T> {
-        let count = try mpiCount(values.count)
-        return try ArrayRequest(input: values, resultCount: values.count * size, "MPI_Iallgather") { input, result, request in
-            MPI_Iallgather(input.baseAddress, count, T.mpiDatatype.handle, result.baseAddress, count, T.mpiDatatype.handle,
-                           handle, &request)
+        try LargeCount.with(values.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try ArrayRequest(input: values, resultCount: values.count * size, "MPI_Iallgather") { input, result, request in
+                MPI_Iallgather(input.baseAddress, count, datatype, result.baseAddress, count, datatype, handle, &request)
+            }
         }
     }
 
@@ -442,9 +464,8 @@ extension Root {
     /// count everywhere. Keep the buffer alive and untouched until the request completes.
     public func ibroadcast<T: MPIElement>(_ buffer: UnsafeMutableBufferPointer<T>) throws(MPIError) -> BufferRequest {
         let root = try checkedRoot("MPI_Ibcast")
-        let count = try mpiCount(buffer.count)
-        return try BufferRequest("MPI_Ibcast") {
-            MPI_Ibcast(buffer.baseAddress, count, T.mpiDatatype.handle, root, comm, &$0)
+        return try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+            try BufferRequest("MPI_Ibcast") { MPI_Ibcast(buffer.baseAddress, count, datatype, root, comm, &$0) }
         }
     }
 

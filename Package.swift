@@ -86,6 +86,9 @@ let package = Package(
         .executableTarget(name: "example-pi", dependencies: [mpi], path: "Examples/Pi"),
         .executableTarget(name: "example-scatter-gather", dependencies: [mpi], path: "Examples/ScatterGather"),
         .executableTarget(name: "example-jacobi", dependencies: [mpi], path: "Examples/Jacobi"),
+        .executableTarget(name: "example-task-farm", dependencies: [mpi], path: "Examples/TaskFarm"),
+        .executableTarget(name: "example-overlap", dependencies: [mpi], path: "Examples/Overlap"),
+        .executableTarget(name: "example-parallel-write", dependencies: [mpi], path: "Examples/ParallelWrite"),
 
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
         .executableTarget(name: "mpi-checks", dependencies: [mpi, cmpi], path: "Tests/MPIChecks"),
@@ -96,7 +99,8 @@ let package = Package(
         .testTarget(name: "PrimeSieveTests", dependencies: ["PrimeSieve", "TestSupport"]),
         .testTarget(name: "PrimeCombinatorialTests", dependencies: ["PrimeCombinatorial", "TestSupport"]),
         .testTarget(name: "MPITests", dependencies: [
-            "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "example-jacobi", "TestSupport",
+            "mpi-checks", "example-hello", "example-ring", "example-pi", "example-scatter-gather", "example-jacobi",
+            "example-task-farm", "example-overlap", "example-parallel-write", "TestSupport",
         ]),
         .testTarget(name: "PrimeSumTests", dependencies: ["prime-sum", "PrimeSum", "PrimeSumCommandLine", "TestSupport"]),
     ],

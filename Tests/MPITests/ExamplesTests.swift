@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -65,5 +66,37 @@ import TestSupport
             swap(&plate, &next)
         }
         return (1...size).reduce(0.0) { sum, row in sum + (1...size).reduce(0.0) { $0 + plate[row * n + $1] } }
+    }
+
+    @Test("task-farm: matched probes receive every worker's answer exactly; the divisor sum is the closed form's",
+          arguments: [1, 2, 4])
+    func taskFarm(ranks: Int) throws {
+        let output = try Self.run("example-task-farm", ranks: ranks)
+        // Σ_{k ≤ 2000} σ(k) = Σ_d d·⌊2000/d⌋: each d divides ⌊2000/d⌋ of the numbers.
+        let expected = (1...2000).reduce(0) { $0 + $1 * (2000 / $1) }
+        #expect(output == "sum of the divisors of 1...2000 from \(ranks - 1) workers: \(expected)\n")
+    }
+
+    @Test("overlap: iallreduce of one block while the next is computed gives (n(n+1)/2)² at 1-4 ranks", arguments: [1, 2, 3, 4])
+    func overlap(ranks: Int) throws {
+        let output = try Self.run("example-overlap", ranks: ranks)
+        let n: UInt64 = 60_000, triangle = n * (n + 1) / 2
+        #expect(output.hasPrefix("sum of k³ for k in 1...60000 on \(ranks) ranks: \(triangle * triangle) "), "\(output)")
+    }
+
+    @Test("parallel-write: the file holds every square in order, whatever the number of ranks", arguments: [1, 3, 4])
+    func parallelWrite(ranks: Int) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-write-\(ProcessInfo.processInfo.processIdentifier)-\(ranks)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("squares.bin").path
+        // A longer file left from an earlier run must not keep its tail.
+        try Data(repeating: 0xFF, count: 900_000).write(to: URL(fileURLWithPath: path))
+        let output = try Self.run("example-parallel-write", ranks: ranks, [path])
+        #expect(output == "wrote 100000 squares to \(path) from \(ranks) ranks; read back: correct\n")
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let values = data.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }.map(UInt64.init(littleEndian:))
+        #expect(values.count == 100_000)
+        #expect(values.enumerated().allSatisfy { $0.element == UInt64($0.offset * $0.offset) })
     }
 }

@@ -129,6 +129,7 @@ public final class Environment {
     /// - Parameters:
     ///   - threadLevel: the thread support to ask for; ``Environment/providedThreadLevel`` tells what MPI gave.
     ///   - abortStatus: the exit status of the job when `body` throws an error that names none.
+    ///   - body: the program, given the environment (``Environment/world`` and the thread level).
     public static func run<Result>(
         threadLevel: ThreadLevel = .funneled,
         abortStatus: Int32 = defaultAbortStatus,
@@ -176,7 +177,7 @@ public final class Environment {
     /// Ends every process of the job with exit status `status` (`MPI_Abort` on `MPI_COMM_WORLD`), or, before
     /// `MPI_Init` or after `MPI_Finalize`, ends this process alone.
     ///
-    /// Before aborting it pauses for ``abortForwardingPause``: the launcher forwards what the ranks wrote to
+    /// Before aborting it pauses for 0.3 s: the launcher forwards what the ranks wrote to
     /// standard error through its own pipes, and MPICH's Hydra tears those down on `MPI_Abort` without
     /// draining them — in about 1 run in 20 the job ended with every line of its stderr lost, the reason for
     /// the abort included. The pause lets the launcher forward the message first; a dying job can afford it.

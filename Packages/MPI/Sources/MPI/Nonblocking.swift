@@ -23,7 +23,7 @@ public struct Message<T: MPIElement> {
 ///
 /// A request that owns its buffers (``SendRequest``, ``ReceiveRequest``, ``ArrayRequest``) keeps them until
 /// the operation completes; dropping it incomplete waits for it (a receive is cancelled first). A request on
-/// a caller's buffers (``isend(_:to:tag:)`` of an `UnsafeBufferPointer`, ``ireceive(into:from:tag:)``) leaves
+/// a caller's buffers (`isend` of an `UnsafeBufferPointer`, ``Communicator/ireceive(into:from:tag:)``) leaves
 /// them to the caller, who must keep them alive and untouched until it completes.
 public class Request {
     @usableFromInline var handle: RequestHandle = cmpi_request_null()

@@ -4,7 +4,7 @@ import MPI
 import Glibc
 #endif
 
-/// One-sided windows, MPI-IO, in-place collectives, the known-count v-variants and communicator names,
+/// One-sided windows, MPI-IO, in-place collectives, the known-count v-variants, neighbour collectives and names,
 /// each checked against what every rank's inputs imply.
 func checkOneSidedAndFiles(world: Communicator) throws {
     try checkActiveTargetWindow(world: world)
@@ -12,9 +12,10 @@ func checkOneSidedAndFiles(world: Communicator) throws {
     try checkParallelFile(world: world)
     try checkInPlace(world: world)
     try checkKnownCountVariants(world: world)
+    try checkNeighborhoods(world: world)
     try world.setName("checks world")
     try expect(world.name == "checks world", "communicator name \(world.name)")
-    if world.rank == 0 { print("ok windows, files, in-place and known counts on \(world.size) ranks") }
+    if world.rank == 0 { print("ok windows, files, in-place, known counts and neighbours on \(world.size) ranks") }
 }
 
 /// Fence epochs: every rank puts into every other's window, accumulates into one slot, and gets a row back.
@@ -169,4 +170,34 @@ func checkKnownCountVariants(world: Communicator) throws {
         }
     }
     try expect(part == [Double](repeating: Double(rank) / 4, count: counts[rank]), "scatterv with known counts \(part)")
+}
+
+/// Neighbour collectives on a Cartesian grid (edges are PROC_NULL) and on a graph of two links each way.
+func checkNeighborhoods(world: Communicator) throws {
+    let rank = world.rank, size = world.size
+    let dimensions = try Communicator.balancedDimensions(processes: size, count: 2)
+    guard let grid = try world.cartesian(dimensions: dimensions, periodic: [false, true]) else {
+        throw CheckFailure(description: "a grid of every rank left one out")
+    }
+    let me = Int32(grid.communicator.rank)
+    let gathered = try grid.neighborAllgather([me, -me])
+    var expected: [Int32] = []
+    for dimension in 0..<2 {
+        let (below, above) = try grid.shift(dimension: dimension, by: 1)
+        for neighbour in [below, above] {
+            expected += neighbour == Communicator.nullProcess ? [0, 0] : [Int32(neighbour), -Int32(neighbour)]
+        }
+    }
+    try expect(gathered == expected, "neighbour allgather on a grid \(gathered), expected \(expected)")
+
+    // A ring with links to the next two ranks (one below 3 ranks: MPI leaves the matching of repeated edges
+    // between the same two processes open, and MPICH and Open MPI differ): send 10·r + i to the i-th.
+    let links = size >= 3 ? 2 : 1
+    let graph = try world.neighborGraph(sources: (1...links).map { (rank + size - $0) % size },
+                                        destinations: (1...links).map { (rank + $0) % size })
+    let received = try graph.neighborAlltoall((0..<links).map { Int64(10 * rank + $0) })
+    let from = (1...links).map { (rank + size - $0) % size }
+    try expect(received == from.enumerated().map { Int64(10 * $0.element + $0.offset) }, "neighbour alltoall on a graph \(received)")
+    let heard = try graph.neighborAllgather([UInt8(rank)])
+    try expect(heard == from.map { UInt8($0) }, "neighbour allgather on a graph \(heard)")
 }

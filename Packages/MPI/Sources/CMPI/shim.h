@@ -19,6 +19,7 @@ static inline int cmpi_comm_type_shared(void) { return MPI_COMM_TYPE_SHARED; }
 static inline MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
 static inline MPI_Group cmpi_group_null(void) { return MPI_GROUP_NULL; }
 static inline MPI_Group cmpi_group_empty(void) { return MPI_GROUP_EMPTY; }
+static inline int *cmpi_unweighted(void) { return MPI_UNWEIGHTED; }
 
 // Datatypes.
 static inline MPI_Datatype cmpi_datatype_null(void) { return MPI_DATATYPE_NULL; }

@@ -92,9 +92,10 @@ submit() {
   local extra=$1 job deadline
   shift
   # Logical nodes share this machine's hostname, so Open MPI's shared-memory transport must stay off.
-  # shellcheck disable=SC2086  # extra holds several words
-  job=$(cd "$project_dir" && OMPI_MCA_btl=self,tcp sbatch --parsable --nodes="$nodes" --ntasks="$tasks" $extra \
-    --output="$dir/job.out" --error="$dir/job.err" --export=ALL run.sh "$@")
+  # shellcheck disable=SC2086  # extra and SLURM_TEST_SBATCH hold several words
+  job=$(cd "$project_dir" && OMPI_MCA_btl=self,tcp sbatch --parsable --nodes="$nodes" --ntasks="$tasks" \
+    ${SLURM_TEST_SBATCH-} $extra \
+    --output="$dir/job.out" --error="$dir/job.err" --export=ALL "${SLURM_TEST_SCRIPT:-run.sh}" "$@")
   deadline=$((SECONDS + ${SLURM_TEST_JOB_SECONDS:-240}))
   while [[ -n $(squeue -h -j "$job" 2>/dev/null) ]]; do
     if ((SECONDS > deadline)); then
@@ -110,6 +111,8 @@ submit() {
   exit_code=${exit_code:-92}
 }
 
+# SLURM_TEST_SBATCH: sbatch options of every submission (to fit a user's script to this machine).
+# SLURM_TEST_SCRIPT: a batch script of the user's to submit instead of run.sh (ARGS then go to it).
 # SLURM_TEST_FIRST_SBATCH: sbatch options of a first submission (a short --time, say), after which the job is
 # submitted again without them, as a user resubmits an interrupted job; its exit code is printed first.
 if [[ -n ${SLURM_TEST_FIRST_SBATCH-} ]]; then

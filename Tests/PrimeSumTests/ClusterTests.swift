@@ -131,4 +131,38 @@ import TestSupport
         let known = KnownAnswers.largePowersOfTen.first { $0.n == 100_000_000_000_000_000 }!
         #expect(result.standardOutput == "sum of primes below 100000000000000000: \(known.sum) (\(known.count) primes)\n")
     }
+
+    @Test("the batch script docs/operations.md gives, submitted as written (its folder and request aside): warned a minute before its 1-minute limit it exits 75; resubmitted, it finishes exactly",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func documentedBatchScript() throws {
+        let folder = try CheckpointTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("sum-1e17.journal").path
+        let guide = try String(contentsOf: BoundedCommand.projectFolder.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let start = try #require(guide.range(of: "```sh\n#!/bin/bash\n"), "no batch script in docs/operations.md")
+        let end = try #require(guide.range(of: "```", range: start.upperBound..<guide.endIndex))
+        var script = String(guide[guide.index(start.lowerBound, offsetBy: 6)..<end.lowerBound])
+        #expect(script.contains("#SBATCH --signal=B:USR1@60") && script.contains("\nexec ./run.sh --no-build -- "), "\(script)")
+        // The site's folder becomes this checkout; the 10^18 request (hours) becomes 10^17 (about 50 s here).
+        script = script.replacingOccurrences(of: "cd /home/$USER/PrimeSum", with: "cd \(BoundedCommand.projectFolder.path)")
+            .replacingOccurrences(of: "--checkpoint sum-1e18.journal --json 1e18", with: "--checkpoint \(journal) --json 1e17")
+        #expect(script.contains(journal))
+        let path = folder.appendingPathComponent("prime-sum.sbatch").path
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        // Its 16 tasks per node and 2 hours give way to this machine's 2 nodes × 1 task and a 1-minute limit.
+        let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"), ["2", "2"], timeLimit: 600,
+                                            environment: ["SLURM_TEST_SCRIPT": path, "SLURM_TEST_SBATCH": "--ntasks-per-node=1",
+                                                          "SLURM_TEST_FIRST_SBATCH": "--time=1",
+                                                          "SLURM_TEST_JOB_SECONDS": "240"])
+        #expect(result.standardError.contains("first job exit code 75"), "\(result.standardError)")
+        #expect(result.standardError.contains("run the same command again to resume"), "\(result.standardError)")
+        #expect(result.status == 0, "\(result.standardError)")
+        let known = KnownAnswers.largePowersOfTen.first { $0.n == 100_000_000_000_000_000 }!
+        // The second job's document: the last one that starts at a line's start.
+        let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+        let last = lines.lastIndex { $0.hasPrefix("{") } ?? 0
+        let document = try Self.json(lines[last...].joined(separator: "\n"))
+        let results = document["results"] as? [[String: String]] ?? []
+        #expect(results.first?["sum"] == "\(known.sum)" && results.first?["count"] == "\(known.count)", "\(result.standardOutput)")
+    }
 }

@@ -136,7 +136,8 @@ struct CommandLineHabitsTests {
         let session = "primesum-\(UUID().uuidString.prefix(8))"
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(session).out").path
         let script = BoundedCommand.projectFolder.appendingPathComponent("run.sh").path
-        let command = "\(script) --no-build -n 2 -- --method sieve --progress 0.5 1e11 2>&1; echo done-\(session) >> \(output)"
+        // run.sh bounds the job (--time-limit): tmux runs it outside any bound the test sets.
+        let command = "\(script) --no-build --time-limit 120 -n 2 -- --method sieve --progress 0.5 1e11 2>&1; echo done-\(session) >> \(output)"
         let tmux = "/usr/bin/tmux"
         try #require(FileManager.default.isExecutableFile(atPath: tmux), "tmux is not installed: skipped")
         defer {
@@ -232,5 +233,24 @@ struct CommandLineHabitsTests {
         for option in options {
             #expect(page.contains("Fl -\(option.dropFirst(2))"), "the man page lacks \(option): regenerate it (docs/man/README)")
         }
+    }
+
+    @Test("a checkout moved with its .build (module caches naming the old path) is rebuilt with one sentence, then answers")
+    func movedBuildFolder() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("moved-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let project = BoundedCommand.projectFolder
+        // The checkout and its Open MPI build folder (not the other build folders: MPICH's is another build).
+        let entries = try FileManager.default.contentsOfDirectory(atPath: project.path).filter { !$0.hasPrefix(".build-") }
+        let copied = try BoundedCommand.run("/bin/cp", ["-a"] + entries.map { project.appendingPathComponent($0).path } + [copy.path],
+                                            timeLimit: 120)
+        try #require(copied.status == 0, "\(copied.standardError)")
+        let result = try BoundedCommand.run(copy.appendingPathComponent("run.sh").path, ["-n", "1", "--", "1e6"], timeLimit: 900)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("the build folder was made in another place; clearing its module caches and building again"),
+                "\(result.standardError)")
+        #expect(!result.standardError.contains("module cache path"), "\(result.standardError)")
+        #expect(result.standardOutput == "sum of primes below 1000000: 37550402023 (78498 primes)\n")
     }
 }

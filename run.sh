@@ -13,6 +13,8 @@
 #                                 the MPI wrapper's tests again, built against MPICH)
 #   ./run.sh build                build prime-sum exactly as a job would (the login-node step before
 #                                 --no-build jobs on compute nodes without Swift)
+#   ./run.sh build --static       build prime-sum with the Swift runtime linked in, in .build-static: a
+#                                 binary for nodes without Swift (it needs Open MPI's libraries only)
 #   ./run.sh bench                PrimeSum against primesieve, measured in the same run, and the MPI
 #                                 wrapper against direct C calls (about 10 minutes)
 #
@@ -143,6 +145,19 @@ build_release() {
     say "the build failed"
     exit 70
   fi
+}
+
+# prime-sum with the Swift runtime linked in (--static-swift-stdlib), in a build folder of its own: a binary
+# that compute nodes run with Open MPI's libraries alone, no Swift installed.
+build_static() {
+  ensure_swift
+  say "building prime-sum with the Swift runtime linked in (release, in .build-static)"
+  if ! swift_build --static-swift-stdlib --scratch-path "$project_dir/.build-static" --product prime-sum; then
+    cat "$build_log" >&2
+    say "the build failed"
+    exit 70
+  fi
+  say "built $project_dir/.build-static/release/prime-sum: it needs Open MPI's libraries, not Swift's"
 }
 
 # swift build with run.sh's flags, in the project: its lines to the terminal if there is one, else to
@@ -414,8 +429,14 @@ main() {
   fi
   if [[ ${1-} == build ]]; then
     ensure_runtime yes
-    build_release
-    say "built $binary"
+    if [[ ${2-} == --static ]]; then
+      build_static
+    elif (($# > 1)); then
+      usage_error "unknown build option '$2'; ./run.sh build [--static]"
+    else
+      build_release
+      say "built $binary"
+    fi
     return
   fi
 

@@ -253,4 +253,21 @@ struct CommandLineHabitsTests {
         #expect(!result.standardError.contains("module cache path"), "\(result.standardError)")
         #expect(result.standardOutput == "sum of primes below 1000000: 37550402023 (78498 primes)\n")
     }
+
+    @Test("./run.sh build --static makes a prime-sum that runs with no Swift library on its path: Open MPI's alone")
+    func staticBinary() throws {
+        let built = try BoundedCommand.runScript(["build", "--static"], timeLimit: 1200)
+        #expect(built.status == 0, "\(built.standardError)")
+        let binary = BoundedCommand.projectFolder.appendingPathComponent(".build-static/release/prime-sum").path
+        #expect(built.standardError.contains("built \(binary)"), "\(built.standardError)")
+        let libraries = try BoundedCommand.run("/usr/bin/ldd", [binary], timeLimit: 30)
+        #expect(libraries.status == 0 && !libraries.standardOutput.lowercased().contains("swift"), "\(libraries.standardOutput)")
+        // No Swift toolchain on the path, no library path: as on a compute node with Open MPI alone.
+        let bare = ["PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": ""]
+        let result = try BoundedCommand.run(BoundedCommand.launcher, BoundedCommand.mpirunFlags(ranks: 2) + [binary, "--batch", "1e6:2e6:5e5"],
+                                            timeLimit: 60, environment: bare)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "sum of primes below 1000000: 37550402023 (78498 primes)\n"
+                + "sum of primes below 1500000: 82074443256 (114155 primes)\n")
+    }
 }

@@ -37,8 +37,9 @@ public class Request {
     let isPersistent: Bool
     /// The element count of a receive posted past `Int32.max` elements (as one derived-type item), which
     /// the status cannot count: such a message fills its buffer.
-    var largeCount: Int?
+    @usableFromInline var largeCount: Int?
 
+    @usableFromInline
     init(cancelsWhenDropped: Bool = false, isPersistent: Bool = false) {
         self.cancelsWhenDropped = cancelsWhenDropped
         self.isPersistent = isPersistent
@@ -267,6 +268,7 @@ public final class BufferRequest: Request {
     }
 
     /// Runs the C call that starts the operation, on this request's handle.
+    @inlinable
     init(cancelsWhenDropped: Bool = false, _ function: String,
          _ start: (inout RequestHandle) -> Int32) throws(MPIError) {
         super.init(cancelsWhenDropped: cancelsWhenDropped)
@@ -351,6 +353,7 @@ extension Communicator {
 
     /// Starts sending the caller's `buffer` (`MPI_Isend`): no copy. Keep the buffer alive and unchanged until
     /// the request completes.
+    @inlinable
     public func isend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32) throws(MPIError) -> BufferRequest {
         try checkRank(destination, "destination", "MPI_Isend")
         return try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
@@ -363,6 +366,7 @@ extension Communicator {
     /// Starts receiving into the caller's `buffer` (`MPI_Irecv`): no allocation but the request. Keep the
     /// buffer alive until the request completes; ``BufferRequest/receiveStatus(as:)`` then tells the count.
     /// A message longer than `Int32.max` elements must fill the buffer exactly.
+    @inlinable
     public func ireceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
                                        tag: Int32? = nil) throws(MPIError) -> BufferRequest {
         if let source { try checkRank(source, "source", "MPI_Irecv") }

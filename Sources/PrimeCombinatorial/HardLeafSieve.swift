@@ -70,13 +70,17 @@ final class HardLeafSieve {
         let wordCount = (bits + 63) / 64
         // Whole superblocks, so that the counters past the end count nothing.
         let paddedWords = (wordCount + Self.wordsPerSuperblock - 1) / Self.wordsPerSuperblock * Self.wordsPerSuperblock
-        (words).update(repeating: ~0, count: wordCount)
-        (words + wordCount).update(repeating: 0, count: paddedWords - wordCount)
-        if bits % 64 != 0 { words[wordCount - 1] = (1 << UInt64(bits % 64)) - 1 }
-        for p in smallPrimes where p != 2 {
-            var i = Int(firstOddMultiple(of: UInt64(p)) - low - 1) / 2
-            while i < bits { words[i >> 6] &= ~(1 << UInt64(i & 63)); i += Int(p) }
+        if smallPrimes.elementsEqual(WheelPattern.primes) {
+            WheelPattern.copy(into: words, count: wordCount, low: low)
+        } else {
+            (words).update(repeating: ~0, count: wordCount)
+            for p in smallPrimes where p != 2 {
+                var i = Int(firstOddMultiple(of: UInt64(p)) - low - 1) / 2
+                while i < bits { words[i >> 6] &= ~(1 << UInt64(i & 63)); i += Int(p) }
+            }
         }
+        (words + wordCount).update(repeating: 0, count: paddedWords - wordCount)
+        if bits % 64 != 0 { words[wordCount - 1] &= (1 << UInt64(bits % 64)) - 1 }
         standing = Counter()
         for s in 0..<(paddedWords / Self.wordsPerSuperblock) {
             superblocks[s] = Counter()
@@ -173,5 +177,34 @@ final class HardLeafSieve {
 
     private func tally(_ t: Counter) -> LeafTally {
         LeafTally(count: t.count, sum: UInt128(t.count) &* UInt128(low + 1) &+ 2 &* UInt128(t.positions))
+    }
+}
+
+/// The odd integers with no prime factor up to 13, as bits (bit j: 2j + 1), a pattern of period 15015 bits
+/// stored 64 times over (15015 words) so that any 64 bits of it are two adjacent words: a segment of the hard
+/// leaves' sieve starts as a copy of it instead of crossing off 3, 5, 7, 11 and 13 bit by bit.
+enum WheelPattern {
+    static let primes: [UInt32] = [2, 3, 5, 7, 11, 13]
+    private static let periodBits = 15015
+    private static let words: [UInt64] = {
+        var words = [UInt64](repeating: 0, count: periodBits + 1)  // one more: the first again, for the wrap
+        for j in 0..<(periodBits * 64 + 64) {
+            let n = UInt64(2 * (j % periodBits) + 1)
+            if n % 3 != 0 && n % 5 != 0 && n % 7 != 0 && n % 11 != 0 && n % 13 != 0 { words[j >> 6] |= 1 << UInt64(j & 63) }
+        }
+        return words
+    }()
+
+    /// Fills `count` words with the pattern for the segment starting at `low` (even): bit i ↔ low + 2i + 1.
+    static func copy(into target: UnsafeMutablePointer<UInt64>, count: Int, low: UInt64) {
+        words.withUnsafeBufferPointer { pattern in
+            var bit = Int(low % UInt64(2 * periodBits)) / 2  // where low + 1 falls in the pattern
+            for w in 0..<count {
+                let k = bit >> 6, shift = UInt64(bit & 63)
+                target[w] = shift == 0 ? pattern[k] : pattern[k] >> shift | pattern[k + 1] << (64 - shift)
+                bit += 64
+                if bit >= periodBits * 64 { bit -= periodBits * 64 }
+            }
+        }
     }
 }

@@ -8,7 +8,10 @@ extension CombinatorialPrimeSum.PiecePartial {
             var words: [UInt128] = [1, UInt128(h.lo), UInt128(h.partial.count), h.partial.sum, UInt128(h.weights.count)]
             words.reserveCapacity(words.count + 4 * h.weights.count)
             for (w, s) in zip(h.weights, h.standing) {
-                words += [UInt128(w.count), w.sum, UInt128(s.count), s.sum]
+                words.append(UInt128(w.count))
+                words.append(w.sum)
+                words.append(UInt128(s.count))
+                words.append(s.sum)
             }
             return words
         case .p2(let q):
@@ -16,29 +19,45 @@ extension CombinatorialPrimeSum.PiecePartial {
         }
     }
 
+    /// How many words ``words`` holds, without building them.
+    public var wordCount: Int {
+        switch self {
+        case .plain: return 3
+        case .hardLeaves(let h): return 5 + 4 * h.weights.count
+        case .p2: return 8
+        }
+    }
+
     /// The partial from ``words``, or nil if they cannot be one (wrong tag, length, or a count past 64 bits).
-    public init?(words: [UInt128]) {
-        guard let tag = words.first else { return nil }
+    public init?(words: [UInt128]) { self.init(words: words[...]) }
+
+    /// The partial from a run of words inside a longer message or record (no copy of the run).
+    public init?(words slice: ArraySlice<UInt128>) {
+        guard let tag = slice.first else { return nil }
+        let base = slice.startIndex, count = slice.count
+        func word(_ i: Int) -> UInt128 { slice[base + i] }
         func tally(at i: Int) -> LeafTally? {
-            guard i + 1 < words.count, let count = UInt64(exactly: words[i]) else { return nil }
-            return LeafTally(count: count, sum: words[i + 1])
+            guard i + 1 < count, let n = UInt64(exactly: word(i)) else { return nil }
+            return LeafTally(count: n, sum: word(i + 1))
         }
         switch tag {
-        case 0 where words.count == 3:
+        case 0 where count == 3:
             guard let t = tally(at: 1) else { return nil }
             self = .plain(t.primeTally)
-        case 1 where words.count >= 5:
-            guard let lo = UInt64(exactly: words[1]), let partial = tally(at: 2),
-                  let n = Int(exactly: words[4]), words.count == 5 + 4 * n else { return nil }
+        case 1 where count >= 5:
+            guard let lo = UInt64(exactly: word(1)), let partial = tally(at: 2),
+                  let n = Int(exactly: word(4)), count == 5 + 4 * n else { return nil }
             var weights: [LeafTally] = [], standing: [LeafTally] = []
+            weights.reserveCapacity(n)
+            standing.reserveCapacity(n)
             for k in 0..<n {
                 guard let w = tally(at: 5 + 4 * k), let s = tally(at: 7 + 4 * k) else { return nil }
                 weights.append(w)
                 standing.append(s)
             }
             self = .hardLeaves(HardLeavesPartial(lo: lo, partial: partial, weights: weights, standing: standing))
-        case 2 where words.count == 8:
-            guard let lo = UInt64(exactly: words[1]), let partial = tally(at: 2), let coefficient = tally(at: 4),
+        case 2 where count == 8:
+            guard let lo = UInt64(exactly: word(1)), let partial = tally(at: 2), let coefficient = tally(at: 4),
                   let total = tally(at: 6) else { return nil }
             self = .p2(P2Partial(lo: lo, partial: partial, coefficient: coefficient, total: total))
         default:

@@ -159,20 +159,30 @@ struct CombinatorialWork: WorkKind {
         partial.entries += other.entries
     }
 
-    /// Every rank's pieces gathered at rank 0 (as words: slot, length, the partial's words).
+    /// Every rank's pieces gathered at rank 0 (as words: slot, length, the partial's words). Rank 0's own
+    /// stay as they are, and each rank's words are dropped once read: the hard leaves' partials are the
+    /// job's largest data at its end (megabytes per piece near 2^64), so no more copies than needed.
     func reduce(_ partial: CombinatorialPartial, at root: Root) throws -> CombinatorialPartial? {
-        let words = partial.entries.flatMap { slot, p -> [UInt128] in
-            let body = p.words
-            return [UInt128(slot), UInt128(body.count)] + body
+        var words: [UInt128] = []
+        if !root.isCallerRoot {
+            words.reserveCapacity(partial.entries.reduce(0) { $0 + 2 + $1.1.wordCount })
+            for (slot, p) in partial.entries {
+                let body = p.words
+                words.append(UInt128(slot))
+                words.append(UInt128(body.count))
+                words.append(contentsOf: body)
+            }
         }
-        guard let gathered = try root.gatherv(words) else { return nil }
-        var entries: [(Int, CombinatorialPrimeSum.PiecePartial)] = []
-        for words in gathered {
+        guard var gathered = try root.gatherv(words) else { return nil }
+        var entries = partial.entries
+        for rank in gathered.indices {
+            let words = gathered[rank]
+            gathered[rank] = []
             var i = 0
             while i < words.count {
                 guard i + 1 < words.count, let slot = Int(exactly: words[i]), slot < slots.count,
                       let length = Int(exactly: words[i + 1]), i + 2 + length <= words.count,
-                      let p = CombinatorialPrimeSum.PiecePartial(words: Array(words[(i + 2)..<(i + 2 + length)])),
+                      let p = CombinatorialPrimeSum.PiecePartial(words: words[(i + 2)..<(i + 2 + length)]),
                       sums[slots[slot].sum].accepts(p, for: slots[slot].piece)
                 else { throw JobError.malformedMessage("a rank's combinatorial partials") }
                 entries.append((slot, p))

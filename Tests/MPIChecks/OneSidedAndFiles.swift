@@ -9,6 +9,7 @@ import Glibc
 func checkOneSidedAndFiles(world: Communicator) throws {
     try checkActiveTargetWindow(world: world)
     try checkPassiveTargetCounter(world: world)
+    try checkSharedWindow(world: world)
     try checkParallelFile(world: world)
     try checkInPlace(world: world)
     try checkKnownCountVariants(world: world)
@@ -200,4 +201,20 @@ func checkNeighborhoods(world: Communicator) throws {
     try expect(received == from.enumerated().map { Int64(10 * $0.element + $0.offset) }, "neighbour alltoall on a graph \(received)")
     let heard = try graph.neighborAllgather([UInt8(rank)])
     try expect(heard == from.map { UInt8($0) }, "neighbour allgather on a graph \(heard)")
+}
+
+/// A node's table in one copy: the node's rank 0 fills a shared window, the others read it in place.
+func checkSharedWindow(world: Communicator) throws {
+    let node = try world.splitByNode()
+    let count = 1000
+    let table = try Window<Int64>(allocatingShared: node.rank == 0 ? count : 0, on: node)
+    if node.rank == 0 {
+        for i in 0..<count { table.local[i] = Int64(i * i) - 7 }
+    }
+    try table.fence()
+    let shared = try table.sharedMemory(of: 0)
+    try expect(shared.count >= count && (0..<count).allSatisfy { shared[$0] == Int64($0 * $0) - 7 },
+               "a shared window's table read in place by node rank \(node.rank)")
+    try expect(try table.sharedMemory(of: node.size - 1).count == (node.size == 1 ? shared.count : 0), "an empty share")
+    try table.fence()
 }

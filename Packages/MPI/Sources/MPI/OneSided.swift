@@ -47,6 +47,35 @@ public final class Window<T: MPIElement>: @unchecked Sendable {
         try check(MPI_Win_set_errhandler(rawHandle, cmpi_errors_return()), "MPI_Win_set_errhandler")
     }
 
+    /// Allocates `count` elements of `T` on each process in memory that every process of `communicator` —
+    /// all on one node (``Communicator/splitByNode(key:)``) — can load and store directly
+    /// (`MPI_Win_allocate_shared`, collective): the processes of a node share one copy of a large table, the
+    /// others reading it through ``sharedMemory(of:)``. Zero-filled; shares padded to 64 bytes as in
+    /// ``init(allocating:on:)``. Direct loads and stores follow the same epochs as `put` and `get`: write,
+    /// then ``fence()``, then read.
+    public init(allocatingShared count: Int, on communicator: Communicator) throws(MPIError) {
+        let bytes = MPI_Aint((count * MemoryLayout<T>.stride + 63) / 64 * 64)
+        var base: UnsafeMutableRawPointer? = nil
+        var window = cmpi_win_null()
+        try check(MPI_Win_allocate_shared(bytes, Int32(MemoryLayout<T>.stride), cmpi_info_null(), communicator.handle,
+                                          &base, &window), "MPI_Win_allocate_shared")
+        rawHandle = unwrapped(window)
+        let start = base?.bindMemory(to: T.self, capacity: count)
+        local = UnsafeMutableBufferPointer(start: start, count: start == nil ? 0 : count)
+        local.withMemoryRebound(to: UInt8.self) { $0.update(repeating: 0) }
+        try check(MPI_Win_set_errhandler(rawHandle, cmpi_errors_return()), "MPI_Win_set_errhandler")
+    }
+
+    /// The share of `rank` in a window from ``init(allocatingShared:on:)``, as this process addresses it
+    /// (`MPI_Win_shared_query`): its elements, the 64-byte padding's included.
+    public func sharedMemory(of rank: Int) throws(MPIError) -> UnsafeMutableBufferPointer<T> {
+        var size: MPI_Aint = 0, unit: Int32 = 0
+        var base: UnsafeMutableRawPointer? = nil
+        try check(MPI_Win_shared_query(rawHandle, Int32(rank), &size, &unit, &base), "MPI_Win_shared_query")
+        let count = Int(size) / MemoryLayout<T>.stride
+        return UnsafeMutableBufferPointer(start: count == 0 ? nil : base?.bindMemory(to: T.self, capacity: count), count: count)
+    }
+
     deinit {
         if !Environment.isFinalized {
             var freed = cmpi_win_null()

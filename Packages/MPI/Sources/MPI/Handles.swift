@@ -15,12 +15,16 @@ public typealias RequestHandle = MPI_Request
 public typealias MessageHandle = MPI_Message
 /// The type of a datatype handle out-parameter, as ``RequestHandle``.
 public typealias DatatypeHandle = MPI_Datatype
+/// The type of a window handle out-parameter, as ``RequestHandle``.
+public typealias WindowHandle = MPI_Win
 #else
 public typealias RequestHandle = MPI_Request?
 /// The type of a matched message's handle, as ``RequestHandle``.
 public typealias MessageHandle = MPI_Message?
 /// The type of a datatype handle out-parameter, as ``RequestHandle``.
 public typealias DatatypeHandle = MPI_Datatype?
+/// The type of a window handle out-parameter, as ``RequestHandle``.
+public typealias WindowHandle = MPI_Win?
 #endif
 
 /// Frees a group the wrapper created (`MPI_Group_free`); see ``freeDatatype(_:)``.

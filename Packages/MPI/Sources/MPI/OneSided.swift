@@ -23,15 +23,9 @@ public final class Window<T: MPIElement>: @unchecked Sendable {
     /// neighbours' shares share none; and MPICH 4.0's shared-memory windows misplace remote accesses into
     /// shares of other sizes).
     public init(allocating count: Int, on communicator: Communicator) throws(MPIError) {
-        let bytes = MPI_Aint((count * MemoryLayout<T>.stride + 63) / 64 * 64)
-        var base: UnsafeMutableRawPointer? = nil
-        var window = cmpi_win_null()
-        try check(MPI_Win_allocate(bytes, Int32(MemoryLayout<T>.stride), cmpi_info_null(), communicator.handle,
-                                   &base, &window), "MPI_Win_allocate")
-        rawHandle = unwrapped(window)
-        let start = base?.bindMemory(to: T.self, capacity: count)
-        local = UnsafeMutableBufferPointer(start: start, count: start == nil ? 0 : count)
-        local.withMemoryRebound(to: UInt8.self) { $0.update(repeating: 0) }
+        (rawHandle, local) = try Self.allocate(count, "MPI_Win_allocate") {
+            MPI_Win_allocate($0, $1, cmpi_info_null(), communicator.handle, &$2, &$3)
+        }
         try check(MPI_Win_set_errhandler(rawHandle, cmpi_errors_return()), "MPI_Win_set_errhandler")
     }
 
@@ -54,16 +48,26 @@ public final class Window<T: MPIElement>: @unchecked Sendable {
     /// ``init(allocating:on:)``. Direct loads and stores follow the same epochs as `put` and `get`: write,
     /// then ``fence()``, then read.
     public init(allocatingShared count: Int, on communicator: Communicator) throws(MPIError) {
-        let bytes = MPI_Aint((count * MemoryLayout<T>.stride + 63) / 64 * 64)
-        var base: UnsafeMutableRawPointer? = nil
-        var window = cmpi_win_null()
-        try check(MPI_Win_allocate_shared(bytes, Int32(MemoryLayout<T>.stride), cmpi_info_null(), communicator.handle,
-                                          &base, &window), "MPI_Win_allocate_shared")
-        rawHandle = unwrapped(window)
-        let start = base?.bindMemory(to: T.self, capacity: count)
-        local = UnsafeMutableBufferPointer(start: start, count: start == nil ? 0 : count)
-        local.withMemoryRebound(to: UInt8.self) { $0.update(repeating: 0) }
+        (rawHandle, local) = try Self.allocate(count, "MPI_Win_allocate_shared") {
+            MPI_Win_allocate_shared($0, $1, cmpi_info_null(), communicator.handle, &$2, &$3)
+        }
         try check(MPI_Win_set_errhandler(rawHandle, cmpi_errors_return()), "MPI_Win_set_errhandler")
+    }
+
+    /// Runs an allocating window call for `count` elements (bytes padded to 64, the element as the
+    /// displacement unit) and returns the window with its zero-filled memory.
+    private static func allocate(
+        _ count: Int, _ function: String,
+        _ call: (MPI_Aint, Int32, inout UnsafeMutableRawPointer?, inout WindowHandle) -> Int32
+    ) throws(MPIError) -> (MPI_Win, UnsafeMutableBufferPointer<T>) {
+        var base: UnsafeMutableRawPointer? = nil
+        var window: WindowHandle = cmpi_win_null()
+        try check(call(MPI_Aint((count * MemoryLayout<T>.stride + 63) / 64 * 64), Int32(MemoryLayout<T>.stride), &base, &window),
+                  function)
+        let start = base?.bindMemory(to: T.self, capacity: count)
+        let local = UnsafeMutableBufferPointer(start: start, count: start == nil ? 0 : count)
+        local.withMemoryRebound(to: UInt8.self) { $0.update(repeating: 0) }
+        return (unwrapped(window), local)
     }
 
     /// The share of `rank` in a window from ``init(allocatingShared:on:)``, as this process addresses it

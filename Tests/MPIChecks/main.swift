@@ -263,6 +263,21 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
         // (Halved bytes plus the rank cannot wrap: the maximum is byte/2 + size - 1. Memory is freed as it goes:
         // these arrays are 2 GiB each.)
         mark("broadcast and send")
+        // An allgatherv past Int32.max elements in all: rank 0's 2^31 + 7 bytes and 3 from every other rank.
+        do {
+            let mine: [UInt8] = world.rank == 0 ? big : [UInt8](repeating: UInt8(world.rank), count: 3)
+            let counts = (0..<world.size).map { $0 == 0 ? count : 3 }
+            var all = [UInt8](repeating: 0, count: count + 3 * (world.size - 1))
+            try mine.withUnsafeBufferPointer { (send) throws(MPIError) in
+                try all.withUnsafeMutableBufferPointer { (receive) throws(MPIError) in
+                    try world.allgatherv(send, into: receive, counts: counts)
+                }
+            }
+            try expect(samples.allSatisfy { all[$0] == byte($0) }
+                       && (1..<world.size).allSatisfy { r in all[(count + 3 * (r - 1))..<(count + 3 * r)].allSatisfy { $0 == UInt8(r) } },
+                       "allgatherv of \(count) + \(3 * (world.size - 1)) bytes")
+        }
+        mark("allgatherv")
         // A gather of such shares: each travels as one element of a derived type whose extent lines it up.
         let gathered = try world.root(0).gather(big)
         if let gathered {

@@ -23,15 +23,14 @@ extension Communicator {
     public func allgather<T: MPIElement>(_ value: T) throws(MPIError) -> [T] { try allgather([value]) }
 
     /// Every process gets every process's `values`, of any length, one array per rank (`MPI_Allgather` of the
-    /// lengths, then `MPI_Allgatherv`).
+    /// lengths, then `MPI_Allgatherv`). Past `Int32.max` elements in all, which MPI 3.1's counts and
+    /// displacements cannot say, the parts travel point to point instead (see ``allgatherv(_:into:counts:)``).
     public func allgatherv<T: MPIElement>(_ values: [T]) throws(MPIError) -> [[T]] {
-        let counts = try allgather(try mpiCount(values.count))
-        let (displacements, total) = try Self.displacements(of: counts)
+        let counts = try allgather(Int64(values.count)).map { Int($0) }
+        let total = counts.reduce(0, +)
         let flat = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Allgatherv(send.baseAddress, counts[rank], T.mpiDatatype.handle,
-                                         receive.baseAddress, counts, displacements, T.mpiDatatype.handle, handle),
-                          "MPI_Allgatherv")
+                try allgatherv(send, into: receive, counts: counts)
                 initialized = total
             }
         }
@@ -121,7 +120,7 @@ extension Communicator {
     }
 
     /// `flat` cut into consecutive parts of `counts` elements.
-    static func split<T>(_ flat: [T], counts: [Int32]) -> [[T]] {
+    static func split<T, Count: BinaryInteger>(_ flat: [T], counts: [Count]) -> [[T]] {
         var parts: [[T]] = []
         var offset = 0
         for count in counts {

@@ -39,18 +39,43 @@ extension Communicator {
 
     /// Gathers `values` from every process into `result` on every process, rank after rank, when every
     /// process knows every count (`MPI_Allgatherv` alone): `counts[r]` is rank `r`'s, this one's included,
-    /// and `result` holds their sum. No allocation but the displacements.
+    /// and `result` holds their sum. No allocation but the displacements. Past `Int32.max` elements in all
+    /// (which MPI 3.1's counts and displacements cannot say), every part travels point to point, as one
+    /// element of a derived type, on a duplicate of the communicator: every process decides alike, from the
+    /// same counts.
     public func allgatherv<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
                                           counts: [Int]) throws(MPIError) {
-        guard counts.count == size, counts[rank] == values.count else {
+        guard counts.count == size, counts[rank] == values.count, counts.allSatisfy({ $0 >= 0 }) else {
             throw MPIError(.count, function: "MPI_Allgatherv", reason: "counts must list each of the \(size) ranks' counts, \(values.count) here")
         }
-        let (counts32, displacements, total) = try Self.layout(counts, "MPI_Allgatherv")
+        let total = counts.reduce(0, +)
         guard total <= result.count else {
             throw MPIError(.count, function: "MPI_Allgatherv", reason: "\(total) values into a buffer of \(result.count)")
         }
+        guard total <= Int(Int32.max) else {
+            return try allgathervPointToPoint(values, into: result, counts: counts)
+        }
+        let (counts32, displacements, _) = try Self.layout(counts, "MPI_Allgatherv")
         try check(MPI_Allgatherv(values.baseAddress, counts32[rank], T.mpiDatatype.handle, result.baseAddress,
                                  counts32, displacements, T.mpiDatatype.handle, handle), "MPI_Allgatherv")
+    }
+
+    /// The large-count allgatherv: this part sent to every other process and theirs received in place.
+    private func allgathervPointToPoint<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
+                                                       counts: [Int]) throws(MPIError) {
+        let private_ = try duplicate()  // its own tag space: no user message can match these
+        var offsets = [0]
+        for count in counts { offsets.append(offsets.last! + count) }
+        var requests: [Request] = []
+        for peer in 0..<size where peer != rank {
+            let part = UnsafeMutableBufferPointer(rebasing: result[offsets[peer]..<offsets[peer + 1]])
+            requests.append(try private_.ireceive(into: part, from: peer, tag: 0))
+        }
+        for peer in 0..<size where peer != rank {
+            requests.append(try private_.isend(values, to: peer, tag: 0))
+        }
+        _ = UnsafeMutableBufferPointer(rebasing: result[offsets[rank]..<offsets[rank + 1]]).initialize(fromContentsOf: values)
+        try Request.waitAll(requests)
     }
 
     /// Sends `sendCounts[r]` consecutive values of `values` to rank `r` and receives `receiveCounts[r]` from

@@ -63,16 +63,16 @@ extension Communicator {
     /// The large-count allgatherv: this part sent to every other process and theirs received in place.
     private func allgathervPointToPoint<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
                                                        counts: [Int]) throws(MPIError) {
-        let private_ = try duplicate()  // its own tag space: no user message can match these
+        let separate = try duplicate()  // a tag space of its own: no user message can match these
         var offsets = [0]
         for count in counts { offsets.append(offsets.last! + count) }
         var requests: [Request] = []
         for peer in 0..<size where peer != rank {
             let part = UnsafeMutableBufferPointer(rebasing: result[offsets[peer]..<offsets[peer + 1]])
-            requests.append(try private_.ireceive(into: part, from: peer, tag: 0))
+            requests.append(try separate.ireceive(into: part, from: peer, tag: 0))
         }
         for peer in 0..<size where peer != rank {
-            requests.append(try private_.isend(values, to: peer, tag: 0))
+            requests.append(try separate.isend(values, to: peer, tag: 0))
         }
         _ = UnsafeMutableBufferPointer(rebasing: result[offsets[rank]..<offsets[rank + 1]]).initialize(fromContentsOf: values)
         try Request.waitAll(requests)

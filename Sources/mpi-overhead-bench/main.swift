@@ -15,13 +15,15 @@ import Glibc
 /// samples of many iterations, C and wrapper interleaved sample by sample so that drift hits both alike. It
 /// prints the median time per operation of each, their ratio, and the heap allocations per operation the
 /// wrapper adds to C's (counted by replacing malloc for the process; a request object is one). Rows marked
-/// "new array" return one, which C's do not: their allocation is the result the caller asked for.
+/// "new array" return one, which C's do not: their allocation is the result the caller asked for; rows marked
+/// "new requests" make a request object per operation (the rows "requests reused" make them once).
 
 /// One measured operation: the C calls and the wrapper calls that do the same.
 struct Row {
     var name: String
     var bytes: Int
-    var returnsNewArray: Bool
+    /// What the wrapper's call makes that C's does not ("array", "requests"), or nil.
+    var returnsNew: String?
     var c: () -> Void
     var wrapper: () throws -> Void
 }
@@ -95,39 +97,52 @@ func rows(world: Communicator, buffers b: Buffers) -> [Row] {
     func cPingPong() {
         pingPong({ MPI_Send(s, n, type, Int32(peer), 1, comm) }, { MPI_Recv(r, n, type, Int32(peer), 1, comm, cmpi_status_ignore()) })
     }
+    /// One message each way, as two requests completed together.
+    func cExchange(tag: Int32) {
+        withRequests(2) { requests in
+            MPI_Irecv(r, n, type, Int32(peer), tag, comm, &requests[0])
+            MPI_Isend(s, n, type, Int32(peer), tag, comm, &requests[1])
+            MPI_Waitall(2, requests.baseAddress, cmpi_statuses_ignore())
+        }
+    }
+    /// Two messages each way, as four requests completed together.
+    func cDoubleExchange(tags: (Int32, Int32)) {
+        withRequests(4) { requests in
+            MPI_Irecv(r, n, type, Int32(peer), tags.0, comm, &requests[0])
+            MPI_Irecv(b.gathered.baseAddress, n, type, Int32(peer), tags.1, comm, &requests[1])
+            MPI_Isend(s, n, type, Int32(peer), tags.0, comm, &requests[2])
+            MPI_Isend(s, n, type, Int32(peer), tags.1, comm, &requests[3])
+            MPI_Waitall(4, requests.baseAddress, cmpi_statuses_ignore())
+        }
+    }
     var counts = [n, n], displacements = [Int32(0), n]
     let group = RequestGroup(capacity: 4)
+    let reused = (0..<4).map { _ in BufferRequest() }, pair = Array(reused.prefix(2))
     var result = [
-        Row(name: "send + receive, buffers", bytes: bytes, returnsNewArray: false, c: cPingPong) {
+        Row(name: "send + receive, buffers", bytes: bytes, returnsNew: nil, c: cPingPong) {
             try pingPong({ try world.send(UnsafeBufferPointer(b.send), to: peer, tag: 1) },
                          { try world.receive(into: b.receive, from: peer, tag: 1) })
         },
-        Row(name: "send + receive(capacity:), arrays", bytes: bytes, returnsNewArray: true, c: cPingPong) {
+        Row(name: "send + receive(capacity:), arrays", bytes: bytes, returnsNew: "array", c: cPingPong) {
             try pingPong({ try world.send(b.array, to: peer, tag: 1) },
                          { _ = try world.receive(capacity: b.count, from: peer, tag: 1, as: UInt64.self) })
         },
-        Row(name: "sendReceive, buffers", bytes: bytes, returnsNewArray: false, c: {
+        Row(name: "sendReceive, buffers", bytes: bytes, returnsNew: nil, c: {
             MPI_Sendrecv(s, n, type, Int32(peer), 2, r, n, type, Int32(peer), 2, comm, cmpi_status_ignore())
         }) {
             try world.sendReceive(UnsafeBufferPointer(b.send), to: peer, sendTag: 2, into: b.receive, from: peer, receiveTag: 2)
         },
-        Row(name: "sendReceive, arrays", bytes: bytes, returnsNewArray: true, c: {
+        Row(name: "sendReceive, arrays", bytes: bytes, returnsNew: "array", c: {
             MPI_Sendrecv(s, n, type, Int32(peer), 2, r, n, type, Int32(peer), 2, comm, cmpi_status_ignore())
         }) {
             _ = try world.sendReceive(b.array, to: peer, sendTag: 2, capacity: b.count, from: peer, receiveTag: 2)
         },
-        Row(name: "isend + ireceive(into:) + waitAll, buffers", bytes: bytes, returnsNewArray: false, c: {
-            withRequests(2) { requests in
-                MPI_Irecv(r, n, type, Int32(peer), 3, comm, &requests[0])
-                MPI_Isend(s, n, type, Int32(peer), 3, comm, &requests[1])
-                MPI_Waitall(2, requests.baseAddress, cmpi_statuses_ignore())
-            }
-        }) {
+        Row(name: "isend + ireceive(into:) + waitAll, buffers", bytes: bytes, returnsNew: "requests", c: { cExchange(tag: 3) }) {
             let receive = try world.ireceive(into: b.receive, from: peer, tag: 3)
             let send = try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 3)
             try Request.waitAll([receive, send])
         },
-        Row(name: "isend + ireceive + wait, arrays", bytes: bytes, returnsNewArray: true, c: {
+        Row(name: "isend + ireceive + wait, arrays", bytes: bytes, returnsNew: "array", c: {
             withRequests(2) { requests in
                 MPI_Irecv(r, n, type, Int32(peer), 4, comm, &requests[0])
                 MPI_Isend(s, n, type, Int32(peer), 4, comm, &requests[1])
@@ -140,69 +155,59 @@ func rows(world: Communicator, buffers b: Buffers) -> [Row] {
             _ = try receive.wait()
             try send.wait()
         },
-        Row(name: "waitAll of 4 mixed requests, buffers", bytes: bytes, returnsNewArray: false, c: {
-            withRequests(4) { requests in
-                MPI_Irecv(r, n, type, Int32(peer), 5, comm, &requests[0])
-                MPI_Irecv(b.gathered.baseAddress, n, type, Int32(peer), 6, comm, &requests[1])
-                MPI_Isend(s, n, type, Int32(peer), 5, comm, &requests[2])
-                MPI_Isend(s, n, type, Int32(peer), 6, comm, &requests[3])
-                MPI_Waitall(4, requests.baseAddress, cmpi_statuses_ignore())
-            }
-        }) {
+        Row(name: "waitAll of 4 mixed requests, buffers", bytes: bytes, returnsNew: "requests", c: { cDoubleExchange(tags: (5, 6)) }) {
             try Request.waitAll([try world.ireceive(into: b.receive, from: peer, tag: 5),
                                  try world.ireceive(into: UnsafeMutableBufferPointer(rebasing: b.gathered[..<b.count]), from: peer, tag: 6),
                                  try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 5),
                                  try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 6)])
         },
-        Row(name: "RequestGroup: isend + ireceive + waitAll, buffers", bytes: bytes, returnsNewArray: false, c: {
-            withRequests(2) { requests in
-                MPI_Irecv(r, n, type, Int32(peer), 7, comm, &requests[0])
-                MPI_Isend(s, n, type, Int32(peer), 7, comm, &requests[1])
-                MPI_Waitall(2, requests.baseAddress, cmpi_statuses_ignore())
-            }
-        }) {
+        Row(name: "isend + ireceive(into:) + waitAll, requests reused", bytes: bytes, returnsNew: nil, c: { cExchange(tag: 10) }) {
+            try world.ireceive(into: b.receive, from: peer, tag: 10, reusing: reused[0])
+            try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 10, reusing: reused[1])
+            try Request.waitAll(pair)
+        },
+        Row(name: "waitAll of 4, requests reused", bytes: bytes, returnsNew: nil, c: { cDoubleExchange(tags: (11, 12)) }) {
+            try world.ireceive(into: b.receive, from: peer, tag: 11, reusing: reused[0])
+            try world.ireceive(into: UnsafeMutableBufferPointer(rebasing: b.gathered[..<b.count]), from: peer, tag: 12, reusing: reused[1])
+            try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 11, reusing: reused[2])
+            try world.isend(UnsafeBufferPointer(b.send), to: peer, tag: 12, reusing: reused[3])
+            try Request.waitAll(reused)
+        },
+        Row(name: "RequestGroup: isend + ireceive + waitAll, buffers", bytes: bytes, returnsNew: nil, c: { cExchange(tag: 7) }) {
             try group.ireceive(into: b.receive, from: peer, tag: 7, on: world)
             try group.isend(UnsafeBufferPointer(b.send), to: peer, tag: 7, on: world)
             try group.waitAll()
         },
-        Row(name: "RequestGroup: waitAll of 4, buffers", bytes: bytes, returnsNewArray: false, c: {
-            withRequests(4) { requests in
-                MPI_Irecv(r, n, type, Int32(peer), 8, comm, &requests[0])
-                MPI_Irecv(b.gathered.baseAddress, n, type, Int32(peer), 9, comm, &requests[1])
-                MPI_Isend(s, n, type, Int32(peer), 8, comm, &requests[2])
-                MPI_Isend(s, n, type, Int32(peer), 9, comm, &requests[3])
-                MPI_Waitall(4, requests.baseAddress, cmpi_statuses_ignore())
-            }
-        }) {
+        Row(name: "RequestGroup: waitAll of 4, buffers", bytes: bytes, returnsNew: nil, c: { cDoubleExchange(tags: (8, 9)) }) {
             try group.ireceive(into: b.receive, from: peer, tag: 8, on: world)
             try group.ireceive(into: UnsafeMutableBufferPointer(rebasing: b.gathered[..<b.count]), from: peer, tag: 9, on: world)
             try group.isend(UnsafeBufferPointer(b.send), to: peer, tag: 8, on: world)
             try group.isend(UnsafeBufferPointer(b.send), to: peer, tag: 9, on: world)
             try group.waitAll()
         },
-        Row(name: "allreduce, buffers", bytes: bytes, returnsNewArray: false, c: {
+        Row(name: "allreduce, buffers", bytes: bytes, returnsNew: nil, c: {
             MPI_Allreduce(s, r, n, type, cmpi_op_sum(), comm)
         }) {
             try world.allreduce(UnsafeBufferPointer(b.send), into: b.receive, .sum)
         },
-        Row(name: "allreduce, arrays", bytes: bytes, returnsNewArray: true, c: {
+        Row(name: "allreduce, arrays", bytes: bytes, returnsNew: "array", c: {
             MPI_Allreduce(s, r, n, type, cmpi_op_sum(), comm)
         }) {
             _ = try world.allreduce(b.array, .sum)
         },
-        Row(name: "broadcast, buffers", bytes: bytes, returnsNewArray: false, c: {
+        Row(name: "broadcast, buffers", bytes: bytes, returnsNew: nil, c: {
             MPI_Bcast(r, n, type, 0, comm)
         }) {
             try world.root(0).broadcast(b.receive)
         },
-        Row(name: "gatherv, known counts, buffers", bytes: bytes, returnsNewArray: false, c: {
+        Row(name: "gatherv, known counts, buffers", bytes: bytes, returnsNew: nil, c: {
             MPI_Gatherv(s, n, type, b.gathered.baseAddress, &counts, &displacements, type, 0, comm)
         }) {
             try counts.withUnsafeBufferPointer { known in
                 try world.root(0).gatherv(UnsafeBufferPointer(b.send), into: rank == 0 ? b.gathered : nil, counts: rank == 0 ? known : nil)
             }
         },
-        Row(name: "gatherv, known counts", bytes: bytes, returnsNewArray: true, c: {
+        Row(name: "gatherv, known counts", bytes: bytes, returnsNew: "array", c: {
             MPI_Gatherv(s, n, type, b.gathered.baseAddress, &counts, &displacements, type, 0, comm)
         }) {
             _ = try world.root(0).gatherv(b.array, counts: rank == 0 ? [b.count, b.count] : nil)
@@ -210,12 +215,12 @@ func rows(world: Communicator, buffers b: Buffers) -> [Row] {
     ]
     if b.count == 1 {
         var value: UInt64 = 0
-        result.insert(Row(name: "allreduce, one value", bytes: 8, returnsNewArray: false, c: {
+        result.insert(Row(name: "allreduce, one value", bytes: 8, returnsNew: nil, c: {
             MPI_Allreduce(s, r, 1, type, cmpi_op_sum(), comm)
         }) {
             value = try world.allreduce(UInt64(rank), .sum)
         }, at: 0)
-        result.insert(Row(name: "send + receive, one value", bytes: 8, returnsNewArray: false, c: cPingPong) {
+        result.insert(Row(name: "send + receive, one value", bytes: 8, returnsNew: nil, c: cPingPong) {
             try pingPong({ try world.send(UInt64(rank), to: peer, tag: 1) },
                          { try world.receive(into: b.receive, from: peer, tag: 1) })
         }, at: 0)
@@ -257,7 +262,7 @@ func measure(_ row: Row, iterations: Int, world: Communicator) throws -> String 
     let cMedian = cTimes.sorted()[samples / 2], wrapperMedian = wrapperTimes.sorted()[samples / 2]
     let perCall = Double(try world.allreduce(Int64(added), .sum)) / Double(samples * iterations)
     let size = row.bytes >= 1 << 20 ? "\(row.bytes >> 20) MiB" : "\(row.bytes) B"
-    return "| \(row.name)\(row.returnsNewArray ? " (new array)" : "") | \(size) | \(format(cMedian * 1e6)) | "
+    return "| \(row.name)\(row.returnsNew.map { " (new \($0))" } ?? "") | \(size) | \(format(cMedian * 1e6)) | "
         + "\(format(wrapperMedian * 1e6)) | \(format(wrapperMedian / cMedian, digits: 3)) | \(format(perCall, digits: 2)) |\n"
 }
 

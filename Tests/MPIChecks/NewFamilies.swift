@@ -106,6 +106,29 @@ func checkRequests(world: Communicator) throws {
         try expect(Array(fromPrevious.prefix(2)) == [Int16(previous), Int16(round)], "group round \(round)")
     }
 
+    // Requests made once and started each round (`reusing:`), waited as a typed array; an in-flight one refuses.
+    let reused = [BufferRequest(), BufferRequest()]
+    var reusedIncoming = [Int32](repeating: -1, count: 4)
+    for round in 0..<3 {
+        let outgoingRound = [Int32(rank), Int32(round)]
+        try outgoingRound.withUnsafeBufferPointer { (send) in
+            try reusedIncoming.withUnsafeMutableBufferPointer { (receive) in
+                try world.ireceive(into: receive, from: previous, tag: 16, reusing: reused[0])
+                do {
+                    try world.ireceive(into: receive, from: previous, tag: 16, reusing: reused[0])
+                    throw CheckFailure(description: "starting an operation in a request in flight was accepted")
+                } catch let error as MPIError {
+                    try expect(error.errorClass == .pending, "a request in flight refuses another operation")
+                }
+                try world.isend(send, to: next, tag: 16, reusing: reused[1])
+                try Request.waitAll(reused)
+                let status = try reused[0].receiveStatus(as: Int32.self)
+                try expect(status.source == previous && status.tag == 16 && status.count == 2, "reused receive's status, round \(round)")
+            }
+        }
+        try expect(Array(reusedIncoming.prefix(2)) == [Int32(previous), Int32(round)], "reused requests, round \(round)")
+    }
+
     // Persistent: three rounds around the ring on the same buffers.
     var value = [Int64(0)], received = [Int64(0)]
     try value.withUnsafeBufferPointer { (send) in

@@ -32,9 +32,9 @@ public class Request {
     /// The status of the last completion (a receive's source, tag and count).
     @usableFromInline var status = MPI_Status()
     /// Whether dropping the request incomplete cancels it (receives) rather than waiting for it.
-    let cancelsWhenDropped: Bool
+    @usableFromInline var cancelsWhenDropped: Bool
     /// Whether the handle outlives completions (a persistent request), to be freed when the request goes.
-    let isPersistent: Bool
+    @usableFromInline let isPersistent: Bool
     /// The element count of a receive posted past `Int32.max` elements (as one derived-type item), which
     /// the status cannot count: such a message fills its buffer.
     @usableFromInline var largeCount: Int?
@@ -91,27 +91,74 @@ public class Request {
     // MARK: Completing several
 
     /// Waits until every request has completed (`MPI_Waitall`).
-    public static func waitAll(_ requests: [Request]) throws(MPIError) {
-        try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
-            try check(MPI_Waitall(Int32(handles.count), handles.baseAddress, statuses.baseAddress), "MPI_Waitall")
-            for index in requests.indices { requests[index].completed(handle: handles[index], status: statuses[index]) }
-        }
+    @inlinable
+    public static func waitAll<Kind: Request>(_ requests: [Kind]) throws(MPIError) {
+        try viewed(requests) { (requests) throws(MPIError) in try waitAll(viewed: requests) }
     }
 
     /// Whether every request has completed (`MPI_Testall`); if not, none is marked complete.
-    public static func testAll(_ requests: [Request]) throws(MPIError) -> Bool {
+    @inlinable
+    public static func testAll<Kind: Request>(_ requests: [Kind]) throws(MPIError) -> Bool {
+        try viewed(requests) { (requests) throws(MPIError) in try testAll(viewed: requests) }
+    }
+
+    /// Waits until one request completes and returns its index (`MPI_Waitany`); nil when none is active.
+    @inlinable
+    public static func waitAny<Kind: Request>(_ requests: [Kind]) throws(MPIError) -> Int? {
+        try viewed(requests) { (requests) throws(MPIError) in try waitAny(viewed: requests) }
+    }
+
+    /// The index of a request that has completed (`MPI_Testany`), or nil when none has yet.
+    @inlinable
+    public static func testAny<Kind: Request>(_ requests: [Kind]) throws(MPIError) -> Int? {
+        try viewed(requests) { (requests) throws(MPIError) in try testAny(viewed: requests) }
+    }
+
+    /// Waits until at least one request completes and returns the indices of all that have
+    /// (`MPI_Waitsome`); empty when none is active.
+    @inlinable
+    public static func waitSome<Kind: Request>(_ requests: [Kind]) throws(MPIError) -> [Int] {
+        try viewed(requests) { (requests) throws(MPIError) in try waitSome(viewed: requests) }
+    }
+
+    /// Starts every persistent request of `requests` (`MPI_Startall`).
+    public static func startAll(_ requests: [PersistentRequest]) throws(MPIError) {
+        try viewed(requests) { (requests) throws(MPIError) in try startAll(viewed: requests) }
+    }
+
+    /// Calls `body` with `requests` seen as plain ``Request``s: converting `[Kind]` to `[Request]` would copy
+    /// the array (an allocation per call), and the completions themselves run in this module, compiled
+    /// without runtime exclusivity checks.
+    @inlinable
+    static func viewed<Kind: Request, R>(_ requests: [Kind],
+                                         _ body: (UnsafeBufferPointer<Request>) throws(MPIError) -> R) throws(MPIError) -> R {
+        try requests.withUnsafeBufferPointer { (typed) throws(MPIError) in
+            try typed.withMemoryRebound(to: Request.self) { (plain) throws(MPIError) in try body(plain) }
+        }
+    }
+
+    @usableFromInline
+    static func waitAll(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) {
+        try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
+            try check(MPI_Waitall(Int32(handles.count), handles.baseAddress, statuses.baseAddress), "MPI_Waitall")
+            completedAll(requests, handles, statuses)
+        }
+    }
+
+    @usableFromInline
+    static func testAll(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) -> Bool {
         try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
             var flag: Int32 = 0
             try check(MPI_Testall(Int32(handles.count), handles.baseAddress, &flag, statuses.baseAddress), "MPI_Testall")
             if flag != 0 {
-                for index in requests.indices { requests[index].completed(handle: handles[index], status: statuses[index]) }
+                completedAll(requests, handles, statuses)
             }
             return flag != 0
         }
     }
 
-    /// Waits until one request completes and returns its index (`MPI_Waitany`); nil when none is active.
-    public static func waitAny(_ requests: [Request]) throws(MPIError) -> Int? {
+    @usableFromInline
+    static func waitAny(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) -> Int? {
         try withHandles(of: requests) { (handles, _) throws(MPIError) in
             var index: Int32 = 0
             var status = MPI_Status()
@@ -122,8 +169,8 @@ public class Request {
         }
     }
 
-    /// The index of a request that has completed (`MPI_Testany`), or nil when none has yet.
-    public static func testAny(_ requests: [Request]) throws(MPIError) -> Int? {
+    @usableFromInline
+    static func testAny(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) -> Int? {
         try withHandles(of: requests) { (handles, _) throws(MPIError) in
             var index: Int32 = 0, flag: Int32 = 0
             var status = MPI_Status()
@@ -134,9 +181,8 @@ public class Request {
         }
     }
 
-    /// Waits until at least one request completes and returns the indices of all that have
-    /// (`MPI_Waitsome`); empty when none is active.
-    public static func waitSome(_ requests: [Request]) throws(MPIError) -> [Int] {
+    @usableFromInline
+    static func waitSome(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) -> [Int] {
         try withHandles(of: requests) { (handles, statuses) throws(MPIError) in
             var done: Int32 = 0
             var indices = [Int32](repeating: 0, count: requests.count)
@@ -151,8 +197,7 @@ public class Request {
         }
     }
 
-    /// Starts every persistent request of `requests` (`MPI_Startall`).
-    public static func startAll(_ requests: [PersistentRequest]) throws(MPIError) {
+    static func startAll(viewed requests: UnsafeBufferPointer<Request>) throws(MPIError) {
         try withHandles(of: requests) { (handles, _) throws(MPIError) in
             try check(MPI_Startall(Int32(handles.count), handles.baseAddress), "MPI_Startall")
             for index in requests.indices {
@@ -164,13 +209,14 @@ public class Request {
 
     /// Calls `body` with the requests' handles (a completed one as `MPI_REQUEST_NULL`, which MPI skips) and
     /// room for their statuses, on the stack: the C calls on several requests allocate nothing here.
-    static func withHandles<R>(of requests: [Request],
+    static func withHandles<R>(of requests: UnsafeBufferPointer<Request>,
                                _ body: (UnsafeMutableBufferPointer<RequestHandle>, UnsafeMutableBufferPointer<MPI_Status>) throws(MPIError) -> R)
         throws(MPIError) -> R {
         try withUnsafeTemporaryAllocation(of: RequestHandle.self, capacity: requests.count) { (handles) throws(MPIError) in
             for index in requests.indices {
-                let request = requests[index]
-                handles.initializeElement(at: index, to: request.isActive || request.isPersistent ? request.handle : cmpi_request_null())
+                handles.initializeElement(at: index, to: borrowing(requests, index) { request in
+                    request.isActive || request.isPersistent ? request.handle : cmpi_request_null()
+                })
             }
             return try withUnsafeTemporaryAllocation(of: MPI_Status.self, capacity: requests.count) { (statuses) throws(MPIError) in
                 try body(handles, statuses)
@@ -178,8 +224,23 @@ public class Request {
         }
     }
 
+    /// Records the completion of every request, as `MPI_Waitall` or `MPI_Testall` reported it.
+    static func completedAll(_ requests: UnsafeBufferPointer<Request>, _ handles: UnsafeMutableBufferPointer<RequestHandle>,
+                             _ statuses: UnsafeMutableBufferPointer<MPI_Status>) {
+        for index in requests.indices {
+            borrowing(requests, index) { $0.completed(handle: handles[index], status: statuses[index]) }
+        }
+    }
+
+    /// Calls `body` with the request at `index` without retaining it (the caller's array holds it): a
+    /// retain and a release per request were a fifth of a small exchange's cost.
+    @inline(__always)
+    static func borrowing<R>(_ requests: UnsafeBufferPointer<Request>, _ index: Int, _ body: (Request) -> R) -> R {
+        UnsafeRawPointer(requests.baseAddress! + index).load(as: Unmanaged<Request>.self)._withUnsafeGuaranteedRef(body)
+    }
+
     /// Records a completion that a call on several requests reported.
-    func completed(handle: RequestHandle, status: MPI_Status) {
+    final func completed(handle: RequestHandle, status: MPI_Status) {
         guard isActive else { return }
         self.handle = handle
         self.status = status
@@ -265,6 +326,12 @@ public final class BufferRequest: Request {
     /// Where a completed receive came from and how many elements it brought (of the type it was posted with).
     public func receiveStatus<T: MPIElement>(as type: T.Type) throws(MPIError) -> ReceiveStatus {
         try lastReceiveStatus(as: T.self)
+    }
+
+    /// An idle request, for the `reusing:` forms of ``Communicator/isend(_:to:tag:reusing:)`` and
+    /// ``Communicator/ireceive(into:from:tag:reusing:)`` to start operations in, round after round.
+    public init() {
+        super.init()
     }
 
     /// Runs the C call that starts the operation, on this request's handle.

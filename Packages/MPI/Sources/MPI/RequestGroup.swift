@@ -94,3 +94,52 @@ public final class RequestGroup {
         return counters.pointee.started
     }
 }
+
+// MARK: Requests made once, started each round
+
+extension Communicator {
+    /// Starts sending the caller's `buffer` (`MPI_Isend`) in `request`, an idle ``BufferRequest`` made once
+    /// and used round after round: with the requests kept in an array made once, a loop of
+    /// `isend`/`ireceive`/``Request/waitAll(_:)`` allocates nothing. Throws `.pending` if `request` is in flight.
+    @inlinable
+    public func isend<T: MPIElement>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int32,
+                                     reusing request: BufferRequest) throws(MPIError) {
+        try checkRank(destination, "destination", "MPI_Isend")
+        try request.restart("MPI_Isend", cancelsWhenDropped: false, largeCount: nil) { (requestHandle) throws(MPIError) in
+            try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+                MPI_Isend(buffer.baseAddress, count, datatype, Int32(destination), tag, handle, &requestHandle)
+            }
+        }
+    }
+
+    /// Starts receiving into the caller's `buffer` (`MPI_Irecv`) in `request`, an idle ``BufferRequest``
+    /// made once (see ``isend(_:to:tag:reusing:)``). Throws `.pending` if `request` is in flight.
+    @inlinable
+    public func ireceive<T: MPIElement>(into buffer: UnsafeMutableBufferPointer<T>, from source: Int? = nil,
+                                        tag: Int32? = nil, reusing request: BufferRequest) throws(MPIError) {
+        if let source { try checkRank(source, "source", "MPI_Irecv") }
+        let largeCount = Int32(exactly: buffer.count) == nil ? buffer.count : nil
+        try request.restart("MPI_Irecv", cancelsWhenDropped: true, largeCount: largeCount) { (requestHandle) throws(MPIError) in
+            try LargeCount.with(buffer.count, of: T.self) { (count, datatype) throws(MPIError) in
+                MPI_Irecv(buffer.baseAddress, count, datatype, source.map(Int32.init) ?? MPI_ANY_SOURCE,
+                          tag ?? MPI_ANY_TAG, handle, &requestHandle)
+            }
+        }
+    }
+}
+
+extension BufferRequest {
+    /// Starts another operation in this idle request: `start` runs the C call on its handle. (Not inlined:
+    /// it touches the request's state, which this module reaches without runtime exclusivity checks.)
+    @usableFromInline
+    func restart(_ function: String, cancelsWhenDropped: Bool, largeCount: Int?,
+                 _ start: (inout RequestHandle) throws(MPIError) -> Int32) throws(MPIError) {
+        guard !isActive else {
+            throw MPIError(.pending, function: function, reason: "the request is still in flight: wait for it before starting another operation in it")
+        }
+        try check(try start(&handle), function)
+        self.cancelsWhenDropped = cancelsWhenDropped
+        self.largeCount = largeCount
+        isActive = true
+    }
+}

@@ -23,7 +23,7 @@ import TestSupport
         if ranks > 1 { #expect(result.standardOutput.contains("exceeds 2^64: true")) }
     }
 
-    @Test("counts past 2^31 - 1 elements: a broadcast, a send, an isend/ireceive, an allgatherv and a gather of 2^31 + 7 bytes per rank")
+    @Test("counts past 2^31 - 1 elements: a broadcast, a send, an isend/ireceive, allgatherv, gather, gatherv, scatterv and alltoallv of 2^31 + 7 bytes")
     func largeCounts() throws {
         let result = try BoundedCommand.mpirun(ranks: 2, "mpi-checks", ["large-counts"], timeLimit: 300)
         #expect(result.status == 0, "\(result.standardError)")

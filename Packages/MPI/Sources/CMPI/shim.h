@@ -63,4 +63,9 @@ static inline MPI_File cmpi_file_null(void) { return MPI_FILE_NULL; }
 static inline MPI_Op cmpi_op_replace(void) { return MPI_REPLACE; }
 static inline MPI_Op cmpi_op_no_op(void) { return MPI_NO_OP; }
 
+// A datatype attribute key with no copy or delete function (the null functions are macros).
+static inline int cmpi_type_create_keyval(int *keyval) {
+    return MPI_Type_create_keyval(MPI_TYPE_NULL_COPY_FN, MPI_TYPE_NULL_DELETE_FN, keyval, (void *)0);
+}
+
 #endif

@@ -58,22 +58,28 @@ extension Communicator {
     }
 
     /// Sends `parts[r]` (any length) to rank `r` and returns the part each rank sent here, in rank order
-    /// (`MPI_Alltoall` of the lengths, then `MPI_Alltoallv`).
+    /// (`MPI_Alltoall` of the lengths, then `MPI_Alltoallv`). Past `Int32.max` elements sent or received by
+    /// any process (which one `MPI_Allreduce` of a flag tells every process), the parts travel point to point.
     /// - Precondition: `parts.count` equals the communicator's size.
     public func alltoallv<T: MPIElement>(_ parts: [[T]]) throws(MPIError) -> [[T]] {
         guard parts.count == size else {
             throw MPIError(.count, function: "MPI_Alltoallv", reason: "\(parts.count) parts for \(size) ranks")
         }
-        let sendCounts = try parts.map { (part) throws(MPIError) in try mpiCount(part.count) }
-        let receiveCounts = try alltoall(sendCounts)
-        let (sendDisplacements, _) = try Self.displacements(of: sendCounts)
-        let (receiveDisplacements, total) = try Self.displacements(of: receiveCounts)
-        let flat = parts.flatMap { $0 }
-        let received = try flat.withUnsafeBufferPointer { (send) throws(MPIError) in
+        let sendCounts = parts.map { $0.count }
+        let receiveCounts = try alltoall(sendCounts.map { Int64($0) }).map { Int($0) }
+        let exceeds = Self.exceedsMPICounts(sendCounts) || Self.exceedsMPICounts(receiveCounts)
+        let anywhere = try allreduce(Int32(exceeds ? 1 : 0), .max) != 0
+        let total = receiveCounts.reduce(0, +)
+        var flat = parts.flatMap { $0 }
+        let received = try flat.withUnsafeMutableBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Alltoallv(send.baseAddress, sendCounts, sendDisplacements, T.mpiDatatype.handle,
-                                        receive.baseAddress, receiveCounts, receiveDisplacements, T.mpiDatatype.handle,
-                                        handle), "MPI_Alltoallv")
+                if anywhere {
+                    let outgoing = Self.partition(send, counts: sendCounts).map { UnsafeBufferPointer($0) }
+                    try exchangeParts(sending: Array(zip(0..<size, outgoing)),
+                                      receiving: Array(zip(0..<size, Self.partition(receive, counts: receiveCounts))))
+                } else {
+                    try alltoallv(UnsafeBufferPointer(send), sendCounts: sendCounts, into: receive, receiveCounts: receiveCounts)
+                }
                 initialized = total
             }
         }

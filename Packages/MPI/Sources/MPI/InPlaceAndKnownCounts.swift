@@ -63,24 +63,14 @@ extension Communicator {
     /// The large-count allgatherv: this part sent to every other process and theirs received in place.
     private func allgathervPointToPoint<T: MPIElement>(_ values: UnsafeBufferPointer<T>, into result: UnsafeMutableBufferPointer<T>,
                                                        counts: [Int]) throws(MPIError) {
-        let separate = try duplicate()  // a tag space of its own: no user message can match these
-        var offsets = [0]
-        for count in counts { offsets.append(offsets.last! + count) }
-        var requests: [Request] = []
-        for peer in 0..<size where peer != rank {
-            let part = UnsafeMutableBufferPointer(rebasing: result[offsets[peer]..<offsets[peer + 1]])
-            requests.append(try separate.ireceive(into: part, from: peer, tag: 0))
-        }
-        for peer in 0..<size where peer != rank {
-            requests.append(try separate.isend(values, to: peer, tag: 0))
-        }
-        _ = UnsafeMutableBufferPointer(rebasing: result[offsets[rank]..<offsets[rank + 1]]).initialize(fromContentsOf: values)
-        try Request.waitAll(requests)
+        let parts = Self.partition(result, counts: counts)
+        try exchangeParts(sending: (0..<size).map { ($0, values) }, receiving: Array(zip(0..<size, parts)))
     }
 
     /// Sends `sendCounts[r]` consecutive values of `values` to rank `r` and receives `receiveCounts[r]` from
     /// rank `r` into consecutive places of `result` (`MPI_Alltoallv` alone: each process knows what it
-    /// sends and receives, no count exchange).
+    /// sends and receives, no count exchange). Counts and totals past `Int32.max` throw `.count`: no process
+    /// knows every count to decide for all, so such exchanges go through ``alltoallv(_:)``.
     public func alltoallv<T: MPIElement>(_ values: UnsafeBufferPointer<T>, sendCounts: [Int],
                                          into result: UnsafeMutableBufferPointer<T>, receiveCounts: [Int]) throws(MPIError) {
         guard sendCounts.count == size && receiveCounts.count == size else {
@@ -148,7 +138,8 @@ extension Root {
 
     /// Hands `counts[r]` consecutive values of the root's `values` to rank `r` when every process knows its
     /// own count (`MPI_Scatterv` alone): at the root, `values` and `counts` (one per rank); elsewhere pass nil
-    /// for both. Every process receives into `result`, which holds exactly its count.
+    /// for both. Every process receives into `result`, which holds exactly its count. Counts and totals past
+    /// `Int32.max` throw `.count` (only the root knows them all); ``scatterv(sending:)`` handles them.
     public func scatterv<T: MPIElement>(_ values: UnsafeBufferPointer<T>?, counts: [Int]?,
                                         into result: UnsafeMutableBufferPointer<T>) throws(MPIError) {
         let root = try checkedRoot("MPI_Scatterv")

@@ -38,6 +38,8 @@ public class Request {
     /// The element count of a receive posted past `Int32.max` elements (as one derived-type item), which
     /// the status cannot count: such a message fills its buffer.
     @usableFromInline var largeCount: Int?
+    /// What the operation uses until it completes besides the buffers: a large reduction's datatype.
+    var keptAlive: AnyObject?
 
     @usableFromInline
     init(cancelsWhenDropped: Bool = false, isPersistent: Bool = false) {
@@ -483,9 +485,10 @@ extension Communicator {
     /// Starts combining `values` element-wise across all processes (`MPI_Iallreduce`); ``ArrayRequest/wait()``
     /// returns the result on every process.
     public func iallreduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> ArrayRequest<T> {
-        let count = try mpiCount(values.count)
-        return try ArrayRequest(input: values, resultCount: values.count, "MPI_Iallreduce") { input, result, request in
-            MPI_Iallreduce(input.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, handle, &request)
+        try LargeCount.reducing(values.count, of: T.self, operation.handle) { (count, datatype, op) throws(MPIError) in
+            try ArrayRequest(input: values, resultCount: values.count, "MPI_Iallreduce") { input, result, request in
+                MPI_Iallreduce(input.baseAddress, result.baseAddress, count, datatype, op, handle, &request)
+            }
         }
     }
 
@@ -496,9 +499,10 @@ extension Communicator {
         guard values.count == result.count else {
             throw MPIError(.count, function: "MPI_Iallreduce", reason: "\(values.count) values into a buffer of \(result.count)")
         }
-        let count = try mpiCount(values.count)
-        return try BufferRequest("MPI_Iallreduce") {
-            MPI_Iallreduce(values.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, handle, &$0)
+        return try LargeCount.reducing(values.count, of: T.self, operation.handle) { (count, datatype, op) throws(MPIError) in
+            try BufferRequest("MPI_Iallreduce") {
+                MPI_Iallreduce(values.baseAddress, result.baseAddress, count, datatype, op, handle, &$0)
+            }
         }
     }
 
@@ -544,9 +548,10 @@ extension Root {
     /// the result at the root and an empty array elsewhere.
     public func ireduce<T: MPIElement>(_ values: [T], _ operation: ReductionOperation<T>) throws(MPIError) -> ArrayRequest<T> {
         let root = try checkedRoot("MPI_Ireduce")
-        let count = try mpiCount(values.count)
-        return try ArrayRequest(input: values, resultCount: isCallerRoot ? values.count : 0, "MPI_Ireduce") { input, result, request in
-            MPI_Ireduce(input.baseAddress, result.baseAddress, count, T.mpiDatatype.handle, operation.handle, root, comm, &request)
+        return try LargeCount.reducing(values.count, of: T.self, operation.handle) { (count, datatype, op) throws(MPIError) in
+            try ArrayRequest(input: values, resultCount: isCallerRoot ? values.count : 0, "MPI_Ireduce") { input, result, request in
+                MPI_Ireduce(input.baseAddress, result.baseAddress, count, datatype, op, root, comm, &request)
+            }
         }
     }
 }

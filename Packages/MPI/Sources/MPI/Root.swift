@@ -106,42 +106,45 @@ public struct Root: Sendable {
     }
 
     /// At the root: hands `parts[r]` to the process of rank `r`, parts of any lengths, keeping its own
-    /// (`MPI_Scatter` of the lengths, then `MPI_Scatterv`). Every other process calls ``scatterv(as:)``.
+    /// (`MPI_Bcast` of the lengths, then `MPI_Scatterv`). Every other process calls ``scatterv(as:)``. Past
+    /// `Int32.max` elements in all, the parts travel point to point instead.
     /// - Precondition: `parts.count` equals the communicator's size.
     public func scatterv<T: MPIElement>(sending parts: [[T]]) throws(MPIError) -> [T] {
         try requireCaller(isRoot: true, "MPI_Scatterv", "scatterv(sending:) is for the root; other ranks call scatterv()")
         guard parts.count == communicator.size else {
             throw MPIError(.count, function: "MPI_Scatterv", reason: "\(parts.count) parts for \(communicator.size) ranks")
         }
-        var counts: [Int32] = []
-        var displacements: [Int32] = []
-        var offset = 0
-        for part in parts {
-            counts.append(try mpiCount(part.count))
-            displacements.append(try mpiCount(offset))
-            offset += part.count
-        }
-        let flat = parts.flatMap { $0 }
-        let mine = try scatter(sending: counts)[0]
-        return try scattervCore(flat, counts: counts, displacements: displacements, receiving: Int(mine))
+        let counts = try broadcastCounts(parts.map { Int64($0.count) })
+        return try scattervCore(parts.flatMap { $0 }, counts: counts)
     }
 
     /// Away from the root: receives this process's part of the root's values (`MPI_Scatterv`).
     public func scatterv<T: MPIElement>(as type: T.Type = T.self) throws(MPIError) -> [T] {
         try requireCaller(isRoot: false, "MPI_Scatterv", "the root calls scatterv(sending:)")
-        let mine: [Int32] = try scatter()
-        return try scattervCore([T](), counts: [], displacements: [], receiving: Int(mine[0]))
+        return try scattervCore([T](), counts: try broadcastCounts([Int64](repeating: 0, count: communicator.size)))
     }
 
-    private func scattervCore<T: MPIElement>(
-        _ flat: [T], counts: [Int32], displacements: [Int32], receiving: Int
-    ) throws(MPIError) -> [T] {
-        let receiveCount = try mpiCount(receiving)
+    /// The root's `counts` (one per rank) on every process: one `MPI_Bcast`.
+    private func broadcastCounts(_ counts: [Int64]) throws(MPIError) -> [Int] {
+        var counts = counts
+        try counts.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in try broadcast(buffer) }
+        return counts.map { Int($0) }
+    }
+
+    private func scattervCore<T: MPIElement>(_ flat: [T], counts: [Int]) throws(MPIError) -> [T] {
+        let receiving = counts[communicator.rank]
         return try flat.withUnsafeBufferPointer { (send) throws(MPIError) in
             try [T](unsafeUninitializedCapacity: receiving) { (receive, initialized) throws(MPIError) in
-                try check(MPI_Scatterv(send.baseAddress, counts, displacements, T.mpiDatatype.handle,
-                                       receive.baseAddress, receiveCount, T.mpiDatatype.handle, try checkedRoot("MPI_Scatterv"), comm),
-                          "MPI_Scatterv")
+                if Communicator.exceedsMPICounts(counts) {
+                    let parts = isCallerRoot ? Communicator.partition(UnsafeMutableBufferPointer(mutating: send), counts: counts) : []
+                    try communicator.exchangeParts(sending: parts.indices.map { ($0, UnsafeBufferPointer(parts[$0])) },
+                                                   receiving: [(Int(try checkedRoot("MPI_Scatterv")), receive)])
+                } else {
+                    let (counts32, displacements, _) = try Communicator.layout(isCallerRoot ? counts : [], "MPI_Scatterv")
+                    try check(MPI_Scatterv(send.baseAddress, counts32, displacements, T.mpiDatatype.handle,
+                                           receive.baseAddress, Int32(receiving), T.mpiDatatype.handle,
+                                           try checkedRoot("MPI_Scatterv"), comm), "MPI_Scatterv")
+                }
                 initialized = receiving
             }
         }
@@ -170,11 +173,21 @@ public struct Root: Sendable {
         try gather([value])
     }
 
-    /// Collects `values` of any length per process at the root (`MPI_Gather` of the lengths, then
-    /// `MPI_Gatherv`). Returns one array per rank at the root, nil elsewhere.
+    /// Collects `values` of any length per process at the root (`MPI_Allgather` of the lengths, then
+    /// `MPI_Gatherv`). Returns one array per rank at the root, nil elsewhere. Past `Int32.max` elements in
+    /// all, the parts travel point to point instead (every process knows every length, and so decides alike).
     public func gatherv<T: MPIElement>(_ values: [T]) throws(MPIError) -> [[T]]? {
-        let counts = try gather(try mpiCount(values.count))
-        return try gatherv(values, counts: counts?.map(Int.init))
+        let counts = try communicator.allgather(Int64(values.count)).map { Int($0) }
+        guard Communicator.exceedsMPICounts(counts) else { return try gatherv(values, counts: isCallerRoot ? counts : nil) }
+        let root = Int(try checkedRoot("MPI_Gatherv")), total = isCallerRoot ? counts.reduce(0, +) : 0
+        let flat = try values.withUnsafeBufferPointer { (send) throws(MPIError) in
+            try [T](unsafeUninitializedCapacity: total) { (receive, initialized) throws(MPIError) in
+                let parts = isCallerRoot ? Communicator.partition(receive, counts: counts) : []
+                try communicator.exchangeParts(sending: [(root, send)], receiving: Array(zip(parts.indices, parts)))
+                initialized = total
+            }
+        }
+        return isCallerRoot ? Communicator.split(flat, counts: counts) : nil
     }
 
     /// Collects `values` at the root when the root already knows every process's count (`MPI_Gatherv`

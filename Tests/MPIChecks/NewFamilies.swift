@@ -243,6 +243,21 @@ func checkEscapeHatch(world: Communicator) throws {
     let first = Datatype.structure(of: Matrix2.self, [.field(\.a), .field(\.b), .field(\.c), .field(\.d)])
     let again = Datatype.structure(of: Matrix2.self, [.field(\.a), .field(\.b), .field(\.c), .field(\.d)])
     try expect(first.rawHandle == again.rawHandle && first.rawHandle == Matrix2.mpiDatatype.rawHandle, "one struct datatype per type")
+    // Predefined attributes: the largest tag works and the next one is refused; a universe size is positive
+    // (it can be below the world's: Open MPI says the slots it found, which oversubscription exceeds).
+    let largest = Environment.tagUpperBound
+    try expect(largest >= 32767, "MPI_TAG_UB of \(largest)")
+    let tag = Int32(clamping: largest)
+    let echoed = try world.sendReceive([Int8(3)], to: world.rank, sendTag: tag, capacity: 1, from: world.rank, receiveTag: tag)
+    try expect(echoed.values == [3] && echoed.tag == tag, "a message with tag MPI_TAG_UB")
+    if largest < Int(Int32.max) {
+        do {
+            _ = try world.sendReceive([Int8(3)], to: world.rank, sendTag: tag + 1, capacity: 1, from: world.rank, receiveTag: tag + 1)
+            throw CheckFailure(description: "a tag past MPI_TAG_UB was accepted")
+        } catch let error as MPIError { try expect(error.errorClass == .tag, "a tag past MPI_TAG_UB: \(error)") }
+    }
+    try expect(Environment.universeSize.map { $0 > 0 } ?? true, "MPI_UNIVERSE_SIZE \(String(describing: Environment.universeSize))")
+    _ = Environment.wallTimeIsGlobal
 }
 
 /// A C handle as a plain value: Open MPI's pointer handles import as optionals, MPICH's integers do not.

@@ -119,6 +119,26 @@ public final class Environment {
     /// The resolution of ``wallTime()`` in seconds (`MPI_Wtick`).
     public static var wallTickSeconds: Double { MPI_Wtick() }
 
+    // Predefined attributes of the run (cached on `MPI_COMM_WORLD`). User-keyed attributes are reachable
+    // through a communicator's `rawHandle`; Swift state is better kept in Swift.
+
+    /// The largest tag this MPI accepts (`MPI_TAG_UB`: at least 32767, often far more).
+    public static var tagUpperBound: Int { Int(worldAttribute(Int32(MPI_TAG_UB)) ?? 32767) }
+
+    /// Whether ``wallTime()`` is synchronised across all processes (`MPI_WTIME_IS_GLOBAL`).
+    public static var wallTimeIsGlobal: Bool { (worldAttribute(Int32(MPI_WTIME_IS_GLOBAL)) ?? 0) != 0 }
+
+    /// How many processes the launcher could run in all (`MPI_UNIVERSE_SIZE`), when it says.
+    public static var universeSize: Int? { worldAttribute(Int32(MPI_UNIVERSE_SIZE)).map(Int.init) }
+
+    /// The integer value of a predefined attribute (`MPI_Comm_get_attr`), nil when this MPI does not set it.
+    static func worldAttribute(_ key: Int32) -> Int32? {
+        var value: UnsafeMutableRawPointer? = nil
+        var flag: Int32 = 0
+        guard MPI_Comm_get_attr(cmpi_comm_world(), key, &value, &flag) == MPI_SUCCESS, flag != 0, let value else { return nil }
+        return value.load(as: Int32.self)
+    }
+
     /// Runs `body` between `MPI_Init_thread` and `MPI_Finalize`.
     ///
     /// - If `body` returns, every rank meets the others in a barrier (so that no rank tears its transports down

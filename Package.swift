@@ -13,6 +13,7 @@ import PackageDescription
 
 let mpi: Target.Dependency = .product(name: "MPI", package: "MPI")
 let cmpi: Target.Dependency = .product(name: "CMPI", package: "MPI")
+let mpiObjects: Target.Dependency = .product(name: "MPIObjects", package: "MPI")
 
 let package = Package(
     name: "PrimeSum",
@@ -91,7 +92,7 @@ let package = Package(
         .executableTarget(name: "example-parallel-write", dependencies: [mpi], path: "Examples/ParallelWrite"),
 
         // A program that exercises every wrapper collective; the MPI tests run it under mpirun.
-        .executableTarget(name: "mpi-checks", dependencies: [mpi, cmpi], path: "Tests/MPIChecks"),
+        .executableTarget(name: "mpi-checks", dependencies: [mpi, cmpi, mpiObjects], path: "Tests/MPIChecks"),
 
         // For the tests: the built programs under mpirun, bounded by `timeout -k`; independent oracles; known answers.
         .target(name: "TestSupport", dependencies: ["PrimeSieve", "PrimesieveReference"], path: "Tests/TestSupport"),

@@ -3,7 +3,7 @@
 // MPI: a thin, typed, throwing Swift library over the MPI C API (Open MPI or MPICH), a package of its own
 // so that a program using it needs nothing else: no command-line parser, nothing of PrimeSum's.
 //
-//   MPI (wrapper) ──▶ CMPI (the C API + a shim for the handles Swift cannot import)
+//   MPIObjects (Codable values) ──▶ MPI (wrapper) ──▶ CMPI (the C API + a shim for handles Swift cannot import)
 import PackageDescription
 
 // The MPI implementation to build against: Open MPI (Debian's libopenmpi-dev) unless SWIFT_MPI=mpich
@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "MPI", targets: ["MPI"]),
         // The C API itself, for the calls the wrapper lacks (with `rawHandle`).
         .library(name: "CMPI", targets: ["CMPI"]),
+        // Any Codable value as a message (JSON bytes), outside the typed fast path.
+        .library(name: "MPIObjects", targets: ["MPIObjects"]),
     ],
     targets: [
         // The MPI C API, plus `static inline` getters for the handles Swift cannot import.
@@ -30,6 +32,8 @@ let package = Package(
         // The Swift MPI wrapper: typed, generic, throwing.
         .target(name: "MPI", dependencies: ["CMPI"],
                 swiftSettings: (mpich ? [.define("MPICH")] : []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Codable values as messages, for dynamic data: Foundation's JSON coders over MPI's byte messages.
+        .target(name: "MPIObjects", dependencies: ["MPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,7 @@ func checkNewFamilies(world: Communicator) throws {
     try checkMessagesAndGroups(world: world)
     try checkDerivedDatatypes(world: world)
     try checkOneSidedAndFiles(world: world)
+    try checkObjects(world: world)
     if world.rank == 0 { print("ok new families on \(world.size) ranks") }
 }
 

@@ -197,7 +197,12 @@ set_launcher() {
     for ((i = 0; i < ${#keepalive[@]}; i += 2)); do export "OMPI_MCA_${keepalive[i]}=${keepalive[i + 1]}"; done
     return 0
   fi
-  launcher=(mpirun "${mpirun_base_flags[@]}" --mca pml "$pml" -x PRIMESUM_STARTED_MARKER)
+  # Without --quiet, which would hide which rank died: Scripts/mpirun-messages.pl drops the rest of Open
+  # MPI's messages instead (see launch).
+  local flag
+  launcher=(mpirun)
+  for flag in "${mpirun_base_flags[@]}"; do [[ $flag == --quiet ]] || launcher+=("$flag"); done
+  launcher+=(--mca pml "$pml" -x PRIMESUM_STARTED_MARKER)
   [[ -n $hostfile ]] && launcher+=(--hostfile "$hostfile")
   [[ -n $net ]] && launcher+=(--mca btl_tcp_if_include "$net" --mca oob_tcp_if_include "$net")
   local i
@@ -367,9 +372,34 @@ integer_in_range() {
   ((${#text} <= ${#high})) && ((10#$text >= low && 10#$text <= high))
 }
 
-# Says in one sentence why the job ended, where mpirun itself (under --quiet) says nothing.
+# Runs the job (run_job) with its answer in $answer_file; mpirun's standard error goes through
+# Scripts/mpirun-messages.pl, which keeps the ranks' messages, drops Open MPI's, and notes in $notice_file
+# which rank died of a signal. The filter has passed everything on when this returns.
+launch() {
+  local time_limit=$1 status=0
+  shift
+  if [[ ${launcher[0]} != mpirun ]]; then
+    run_job "$time_limit" "${launcher[@]}" "$binary" "$@" >"$answer_file" || status=$?
+    return "$status"
+  fi
+  local messages filter
+  exec {messages}> >(exec perl "$project_dir/Scripts/mpirun-messages.pl" "$notice_file" >&2)
+  filter=$!
+  run_job "$time_limit" "${launcher[@]}" "$binary" "$@" >"$answer_file" 2>&"$messages" || status=$?
+  exec {messages}>&-
+  wait "$filter" 2>/dev/null || true
+  return "$status"
+}
+
+# Says in one sentence why the job ended, where mpirun itself says nothing (or, about a rank that died,
+# says it in Open MPI's words, which Scripts/mpirun-messages.pl noted in $notice_file).
 explain_status() {
-  local status=$1 time_limit=$2
+  local status=$1 time_limit=$2 rank host signal name
+  if [[ -s ${notice_file-} ]] && ((status != 0 && status != 75)); then
+    read -r rank host signal name <"$notice_file"
+    say "rank $rank of the job, on host $host, was killed by signal $signal (${name:-unknown}); the other ranks were stopped"
+    return 0
+  fi
   case $status in
     124) say "the job passed its time limit of $time_limit seconds and was stopped" ;;
     137) say "a rank of the job was killed (SIGKILL: out of memory, or by hand); the other ranks were stopped" ;;
@@ -522,8 +552,9 @@ main() {
   { : >&1; } 2>/dev/null || { say "standard output is closed: nothing would reach you; nothing was computed"; exit 74; }
   local status=0
   answer_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-answer.XXXXXX")
-  trap 'rm -f "${answer_file-}" "${build_log-}"' EXIT
-  run_job "$time_limit" "${launcher[@]}" "$binary" "${args[@]}" >"$answer_file" || status=$?
+  notice_file=$(mktemp "${TMPDIR:-/tmp}/prime-sum-notice.XXXXXX")
+  trap 'rm -f "${answer_file-}" "${notice_file-}" "${build_log-}"' EXIT
+  launch "$time_limit" "${args[@]}" || status=$?
   explain_status "$status" "$time_limit"
   explain_launch_failure "$status"
   local delivered=0

@@ -298,19 +298,28 @@ import TestSupport
         #expect(BoundedCommand.poll(for: 15) { BoundedCommand.processes(matching: marker).isEmpty }, "a job was left running")
     }
 
-    @Test("run.sh says why a job whose rank was killed ended")
-    func killedRankThroughRunScript() throws {
-        let marker = "1000000000200"
-        let job = try BoundedCommand.startScript(["--no-build", "-n", "2", "--", "--quiet", marker, "--method", "sieve"], timeLimit: 120)
+    @Test("run.sh says which rank was killed, on which host, in one sentence and nothing else", arguments: [0, 2])
+    func killedRankThroughRunScript(victim: Int) throws {
+        let marker = "100000000\(victim)200"
+        let job = try BoundedCommand.startScript(["--no-build", "-n", "3", "--oversubscribe", "--", "--quiet", marker, "--method", "sieve"],
+                                                 timeLimit: 120)
         var ranks: [Int32] = []
         #expect(BoundedCommand.poll(for: 30) {
             ranks = BoundedCommand.processes(matching: "^[^ ]*prime-sum --quiet \(marker)")
-            return ranks.count == 2
-        }, "the 2 ranks did not start")
-        if let rank = ranks.last { kill(rank, SIGKILL) }
+            return ranks.count == 3
+        }, "the 3 ranks did not start")
+        // The rank's number, from the environment mpirun gave it.
+        let target = ranks.first { pid in
+            let environment = (try? String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8)) ?? ""
+            return environment.split(separator: "\0").contains("OMPI_COMM_WORLD_RANK=\(victim)")
+        }
+        #expect(target != nil, "no rank \(victim) among \(ranks)")
+        if let target { kill(target, SIGKILL) }
         let result = try job.wait()
         #expect(result.status == 137, "\(result.status) \(result.standardError)")
-        #expect(result.standardError.contains("a rank of the job was killed"), "\(result.standardError)")
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        #expect(result.standardError == "run.sh: rank \(victim) of the job, on host \(host), was killed by signal 9 (Killed); "
+                + "the other ranks were stopped\n", "\(result.standardError)")
     }
 
     @Test("a host unreachable from the start ends the launch after --startup-timeout (68), naming it, nothing left",

@@ -439,7 +439,9 @@ explain_launch_failure() {
 deliver_output() {
   local status=0 skip=1
   [[ $(head -n 1 "$1") == "$started_marker" ]] && skip=2
-  tail -n "+$skip" "$1" 2>/dev/null || status=$?
+  # (mpirun's own stdout shares the file: its cleanup line after a dead rank is no answer.)
+  { tail -n "+$skip" "$1" | sed -E '/^[0-9]+ total processes? killed \(some possibly by mpirun during cleanup\)$/d'; } \
+    2>/dev/null || status=$?
   ((status == 0 || status == 141)) && return "$status"
   say "cannot write the answer to standard output"
   return 74

@@ -4,8 +4,9 @@
 # run.sh launches mpirun without --quiet, which would also hide the one message worth having: which rank
 # died, on which host, of which signal. Everything else Open MPI says here is noise around the ranks' own
 # one-sentence messages, and goes: its help blocks (between lines of dashes), "mpirun: Forwarding signal",
-# and its internal logs ("[host:pid] …"). From a block that says a rank died of a signal, the rank, host and
-# signal go to NOTICE_FILE as one line ("RANK HOST SIGNAL NAME"), for run.sh to say in its own sentence.
+# "N total processes killed", and its internal logs ("[host:pid] …"). From a block that says a rank died
+# of a signal, the rank, host and signal go to NOTICE_FILE as one line ("RANK HOST SIGNAL NAME"), for
+# run.sh to say in its own sentence.
 #
 # The ranks' text passes at once, a partial line included (progress redrawn in place with carriage
 # returns); only a partial line that may be the start of a line of dashes waits for its end.
@@ -36,7 +37,8 @@ sub take_line {
         if ($in_block) { close_block(); $in_block = 0; } else { $in_block = 1; }
     } elsif ($in_block) {
         push @block, $bare;
-    } elsif ($bare =~ /^mpirun: Forwarding signal \d+ to job$/ || $bare =~ /^\[[^\]\s]+:\d+\] /) {
+    } elsif ($bare =~ /^mpirun: Forwarding signal \d+ to job$/ || $bare =~ /^\[[^\]\s]+:\d+\] /
+             || $bare =~ /^\d+ total processes? killed \(some possibly by mpirun during cleanup\)$/) {
         # Open MPI's own chatter.
     } else {
         print STDERR $line;
@@ -51,7 +53,7 @@ while (sysread(STDIN, my $chunk, 65536)) {
     }
     while ($pending =~ s/^([^\n]*\n)//) { take_line($1); }
     # A partial line: pass it on now unless it may become a line of dashes or belongs to a block.
-    if ($pending ne '' && !$in_block && $pending !~ /^-*$/ && $pending !~ /^\[/ && $pending !~ /^mpirun:/) {
+    if ($pending ne '' && !$in_block && $pending !~ /^-*$/ && $pending !~ /^[\[\d]/ && $pending !~ /^mpirun:/) {
         print STDERR $pending;
         $pending = '';
         $mid_line = 1;

@@ -4,7 +4,8 @@
 #   netns-cluster.sh HOSTS -- RUN.SH-ARGS...
 #
 # With PRIMESUM_TEST_LINK_DOWN=HOST:SECONDS, host HOST's link goes down SECONDS after the job starts, and
-# stays down.
+# stays down. With PRIMESUM_TEST_KILL_RANK=RANK:SECONDS, rank RANK of this cluster's job is killed (SIGKILL)
+# SECONDS after the job starts.
 #
 # Host i is the namespace <id>h<i>, address 10.<x>.<y>.i on a bridge that exists only inside the namespaces
 # (nothing is configured in the root namespace; no packet leaves the machine), hostname h<i> in its own UTS
@@ -30,6 +31,7 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [[ -n ${link_cutter-} ]] && kill "$link_cutter" 2>/dev/null || true
+  [[ -n ${rank_killer-} ]] && kill "$rank_killer" 2>/dev/null || true
   ip netns del "${id}br" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -66,6 +68,16 @@ export OMPI_MCA_btl=tcp,self
 if [[ -n ${PRIMESUM_TEST_LINK_DOWN-} ]]; then
   (sleep "${PRIMESUM_TEST_LINK_DOWN#*:}" && ip -n "${id}br" link set "v${PRIMESUM_TEST_LINK_DOWN%%:*}" down) &
   link_cutter=$!
+fi
+if [[ -n ${PRIMESUM_TEST_KILL_RANK-} ]]; then
+  # This cluster's ranks carry its agent's path in their environment; the rank's number is mpirun's.
+  (sleep "${PRIMESUM_TEST_KILL_RANK#*:}"
+   for pid in $(pgrep -x prime-sum); do
+     environment=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") || continue
+     grep -qx "OMPI_MCA_plm_rsh_agent=$work/agent" <<<"$environment" &&
+       grep -qx "OMPI_COMM_WORLD_RANK=${PRIMESUM_TEST_KILL_RANK%%:*}" <<<"$environment" && kill -KILL "$pid"
+   done) &
+  rank_killer=$!
 fi
 ip netns exec "${id}h1" unshare --uts sh -c 'hostname h1; exec "$@"' sh \
   "$project_dir/run.sh" --no-build --hostfile "$work/hostfile" --net "$subnet" "$@"

@@ -59,6 +59,20 @@ import TestSupport
         #expect(BoundedCommand.processes(matching: "prime-sum --quiet 1e13").isEmpty, "processes left behind")
     }
 
+    @Test("a rank killed on another host: run.sh names the rank and that host in one sentence, nothing left",
+          .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
+    func killedRankOnAnotherHost() throws {
+        let result = try BoundedCommand.run(Self.script("netns-cluster.sh"),
+                                            ["3", "--", "--", "--quiet", "--method", "sieve", "1000000000000300"], timeLimit: 120,
+                                            environment: ["PRIMESUM_TEST_KILL_RANK": "2:4"])
+        #expect(result.status == 137, "status \(result.status): \(result.standardError)")
+        // Host 3 (rank 2 of 3 with one slot per host), by its hostfile address.
+        let said = /^run\.sh: rank 2 of the job, on host 10\.\d+\.\d+\.3, was killed by signal 9 \(Killed\); the other ranks were stopped\n$/
+        #expect(result.standardError.wholeMatch(of: said) != nil, "\(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+        #expect(BoundedCommand.processes(matching: "prime-sum --quiet 1000000000000300").isEmpty, "processes left behind")
+    }
+
     @Test("a Slurm job past its 1-minute limit saves its chunks and exits 75; resubmitted, it finishes exactly",
           .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
     func slurmTimeLimit() throws {

@@ -98,3 +98,25 @@ extension HardLeavesPartial {
         return total
     }
 }
+
+extension HardLeavesPartial {
+    /// One partial standing for two adjacent pieces, `lower` ending where `upper` starts: `upper`'s leaves
+    /// see `lower`'s standing integers through the linear carry now, and both pieces' weights and standing
+    /// add. A process then keeps one partial per run of finished pieces instead of one per piece (each
+    /// holds two vectors of π(x^(1/3)) tallies near the bottom of [0, z]: megabytes at 2^64).
+    static func merged(_ lower: HardLeavesPartial, _ upper: HardLeavesPartial) -> HardLeavesPartial {
+        var result = lower
+        let length = Swift.max(lower.weights.count, upper.weights.count)
+        if result.weights.count < length {
+            result.weights += Array(repeating: .zero, count: length - result.weights.count)
+            result.standing += Array(repeating: .zero, count: length - result.standing.count)
+        }
+        result.partial &+= upper.partial
+        for k in upper.weights.indices {
+            if k < lower.standing.count { result.partial &+= lower.standing[k].weighted(by: upper.weights[k]) }
+            result.weights[k] &+= upper.weights[k]
+            result.standing[k] &+= upper.standing[k]
+        }
+        return result
+    }
+}

@@ -1,3 +1,5 @@
+import PrimeSieve
+
 extension CombinatorialPrimeSum.PiecePartial {
     /// The partial as 128-bit words, to send to another process or save: a tag, then the fields.
     public var words: [UInt128] {
@@ -80,6 +82,23 @@ extension CombinatorialPrimeSum {
             return q.lo == range.lowerBound
         default:
             return false
+        }
+    }
+}
+
+extension CombinatorialPrimeSum {
+    /// One partial standing for `lower` and `upper` together, or nil when they do not merge: plain
+    /// partials add; the hard leaves' partials merge when `lower`'s piece ends where `upper`'s starts,
+    /// which the caller knows (a partial does not record its end). ``total(of:)`` of the merged partial and
+    /// the others equals that of both and the others.
+    public func merging(_ lower: PiecePartial, _ upper: PiecePartial) -> PiecePartial? {
+        switch (lower, upper) {
+        case (.plain(let a), .plain(let b)):
+            return .plain(PrimeTally(count: a.count &+ b.count, sum: a.sum &+ b.sum))
+        case (.hardLeaves(let a), .hardLeaves(let b)) where a.lo < b.lo:
+            return .hardLeaves(HardLeavesPartial.merged(a, b))
+        default:
+            return nil
         }
     }
 }

@@ -96,6 +96,49 @@ import TestSupport
         }
     }
 
+    /// Partials merged as a process merges them (plain ones together, hard-leaves runs of adjacent pieces,
+    /// in random order of arrival) give the same answer as all of them apart, and every hard-leaves piece
+    /// ends in one run; a hard-leaves partial does not merge with one that starts where it does.
+    @Test func mergedPartials() {
+        let n: UInt128 = 31_415_926_535
+        let want = Self.sieve.tally(from: 0, to: n)
+        for perPart in [2, 7, 31] {
+            let sum = CombinatorialPrimeSum(below: n, alpha: 3, piecesPerPart: perPart)
+            var runs: [(range: Range<UInt64>?, partial: CombinatorialPrimeSum.PiecePartial)] = []
+            for piece in sum.pieces.shuffled() {
+                var range: Range<UInt64>? = nil
+                if case .hardLeaves(let r) = piece { range = r }
+                var entry = (range: range, partial: sum.compute(piece))
+                var index = 0
+                while index < runs.count {
+                    let other = runs[index]
+                    var merged: CombinatorialPrimeSum.PiecePartial?
+                    var mergedRange = entry.range
+                    if let a = other.range, let b = entry.range {
+                        if a.upperBound == b.lowerBound { merged = sum.merging(other.partial, entry.partial); mergedRange = a.lowerBound..<b.upperBound }
+                        else if b.upperBound == a.lowerBound { merged = sum.merging(entry.partial, other.partial); mergedRange = b.lowerBound..<a.upperBound }
+                    } else if other.range == nil && entry.range == nil {
+                        merged = sum.merging(other.partial, entry.partial)
+                    }
+                    if let merged {
+                        entry = (mergedRange, merged)
+                        runs.remove(at: index)
+                        index = 0
+                    } else {
+                        index += 1
+                    }
+                }
+                runs.append(entry)
+            }
+            let hardRuns = runs.filter { $0.range != nil }
+            #expect(hardRuns.count == 1, "\(hardRuns.count) runs of hard-leaves pieces left, \(perPart) per part")
+            #expect(sum.total(of: runs.map(\.partial)) == want, "\(perPart) pieces per part")
+            if case .hardLeaves = hardRuns.first?.partial, let only = hardRuns.first {
+                #expect(sum.merging(only.partial, only.partial) == nil, "a hard-leaves partial merged with one of the same start")
+            }
+        }
+    }
+
     /// Bounds where the parameters step: perfect cubes and squares (x^(1/3), sqrt(x) change) and their
     /// neighbours, each against Lucy's recurrence.
     @Test func whereParametersStep() {

@@ -23,6 +23,8 @@ struct CombinatorialWork: WorkKind {
     /// A range of the line is a list of the engine's pieces, each with its own small set-up.
     var piecesHaveNoSetUp: Bool { true }
 
+    private typealias Entry = CombinatorialPartial.Entry
+
     private struct Slot {
         var sum: Int
         var piece: CombinatorialPrimeSum.Piece
@@ -152,52 +154,133 @@ struct CombinatorialWork: WorkKind {
     var emptyPartial: CombinatorialPartial { CombinatorialPartial() }
 
     func partial(of record: LeavesRecord) -> CombinatorialPartial {
-        CombinatorialPartial(entries: zip(slotIndices(in: record.piece), record.partials).map { ($0, $1) })
+        var partial = CombinatorialPartial()
+        for (slot, p) in zip(slotIndices(in: record.piece), record.partials) { insert(Entry(slots: [slot], partial: p), into: &partial) }
+        return partial
     }
 
     func combine(_ partial: inout CombinatorialPartial, with other: CombinatorialPartial) {
-        partial.entries += other.entries
+        for entry in other.entries { insert(entry, into: &partial) }
     }
 
-    /// Every rank's pieces gathered at rank 0 (as words: slot, length, the partial's words). Rank 0's own
-    /// stay as they are, and each rank's words are dropped once read: the hard leaves' partials are the
-    /// job's largest data at its end (megabytes per piece near 2^64), so no more copies than needed.
+    /// Adds `entry` to `partial`, merged with an entry of the same sum where the engine can: plain partials
+    /// into one, the hard leaves' into one per run of adjacent pieces (their partials are the job's largest
+    /// data: megabytes per piece near 2^64, so a process keeps one per run, not one per piece).
+    private func insert(_ entry: Entry, into partial: inout CombinatorialPartial) {
+        var entry = entry
+        var index = 0
+        while index < partial.entries.count {
+            if let merged = merge(partial.entries[index], entry) {
+                entry = merged
+                partial.entries.swapAt(index, partial.entries.count - 1)
+                partial.entries.removeLast()
+                index = 0  // the merged entry may now reach another
+            } else {
+                index += 1
+            }
+        }
+        partial.entries.append(entry)
+    }
+
+    /// `a` and `b` as one entry, when they are of one sum and the engine merges them (hard leaves: only
+    /// adjacent runs, lower first).
+    private func merge(_ a: Entry, _ b: Entry) -> Entry? {
+        let sum = slots[a.slots[0]].sum
+        guard slots[b.slots[0]].sum == sum else { return nil }
+        let (lower, upper): (Entry, Entry)
+        if let ra = hardRange(of: a), let rb = hardRange(of: b) {
+            if ra.upperBound == rb.lowerBound { (lower, upper) = (a, b) } else if rb.upperBound == ra.lowerBound { (lower, upper) = (b, a) } else { return nil }
+        } else {
+            (lower, upper) = (a, b)
+        }
+        guard let merged = sums[sum].merging(lower.partial, upper.partial) else { return nil }
+        return Entry(slots: lower.slots + upper.slots, partial: merged)
+    }
+
+    /// The stretch of [0, z] the hard-leaves pieces of `entry` cover together (adjacent by construction),
+    /// or nil for an entry of another component.
+    private func hardRange(of entry: Entry) -> Range<UInt64>? {
+        var lo = UInt64.max, hi: UInt64 = 0
+        for slot in entry.slots {
+            guard case .hardLeaves(let range) = slots[slot].piece else { return nil }
+            lo = Swift.min(lo, range.lowerBound)
+            hi = Swift.max(hi, range.upperBound)
+        }
+        return lo..<hi
+    }
+
+    /// The piece an entry stands for, for the engine's shape check: its one piece, the union of its
+    /// hard-leaves pieces, or nil when its slots cannot belong together (sums, components, gaps differ).
+    private func coveredPiece(of entry: Entry) -> CombinatorialPrimeSum.Piece? {
+        guard let first = entry.slots.first, entry.slots.allSatisfy({ $0 < slots.count && slots[$0].sum == slots[first].sum }) else { return nil }
+        if entry.slots.count == 1 { return slots[first].piece }
+        if let range = hardRange(of: entry) {
+            let total = entry.slots.reduce(UInt64(0)) { total, slot in
+                guard case .hardLeaves(let r) = slots[slot].piece else { return total }
+                return total + (r.upperBound - r.lowerBound)
+            }
+            return total == range.upperBound - range.lowerBound ? .hardLeaves(range) : nil
+        }
+        let plain = entry.slots.allSatisfy { slot in
+            switch slots[slot].piece { case .ordinaryLeaves, .easyLeaves: true; default: false }
+        }
+        return plain ? slots[first].piece : nil
+    }
+
+    /// Every rank's entries gathered at rank 0 (as words: slot count, slots, length, the partial's words).
+    /// Rank 0's own stay as they are, and each rank's words are dropped once read: the hard leaves' partials
+    /// are the job's largest data at its end, so no more copies than needed.
     func reduce(_ partial: CombinatorialPartial, at root: Root) throws -> CombinatorialPartial? {
         var words: [UInt128] = []
         if !root.isCallerRoot {
-            words.reserveCapacity(partial.entries.reduce(0) { $0 + 2 + $1.1.wordCount })
-            for (slot, p) in partial.entries {
-                let body = p.words
-                words.append(UInt128(slot))
+            words.reserveCapacity(partial.entries.reduce(0) { $0 + 2 + $1.slots.count + $1.partial.wordCount })
+            for entry in partial.entries {
+                let body = entry.partial.words
+                words.append(UInt128(entry.slots.count))
+                words.append(contentsOf: entry.slots.map { UInt128($0) })
                 words.append(UInt128(body.count))
                 words.append(contentsOf: body)
             }
         }
         guard var gathered = try root.gatherv(words) else { return nil }
-        var entries = partial.entries
+        var result = partial
         for rank in gathered.indices {
             let words = gathered[rank]
             gathered[rank] = []
             var i = 0
             while i < words.count {
-                guard i + 1 < words.count, let slot = Int(exactly: words[i]), slot < slots.count,
-                      let length = Int(exactly: words[i + 1]), i + 2 + length <= words.count,
-                      let p = CombinatorialPrimeSum.PiecePartial(words: words[(i + 2)..<(i + 2 + length)]),
-                      sums[slots[slot].sum].accepts(p, for: slots[slot].piece)
-                else { throw JobError.malformedMessage("a rank's combinatorial partials") }
-                entries.append((slot, p))
-                i += 2 + length
+                guard let entry = parseEntry(words, at: &i) else { throw JobError.malformedMessage("a rank's combinatorial partials") }
+                insert(entry, into: &result)
             }
         }
-        return CombinatorialPartial(entries: entries)
+        return result
     }
 
-    /// The queries' tallies once `partial` holds every piece (at rank 0 after the reduce); zeros before.
+    /// The entry at `words[i...]` (moving `i` past it), or nil when it is not one this work could have made.
+    private func parseEntry(_ words: [UInt128], at i: inout Int) -> Entry? {
+        guard let slotCount = Int(exactly: words[i]), slotCount >= 1, i + 1 + slotCount < words.count else { return nil }
+        var entrySlots: [Int] = []
+        for word in words[(i + 1)...(i + slotCount)] {
+            guard let slot = Int(exactly: word), slot < slots.count else { return nil }
+            entrySlots.append(slot)
+        }
+        let at = i + 1 + slotCount
+        guard let length = Int(exactly: words[at]), at + 1 + length <= words.count,
+              let p = CombinatorialPrimeSum.PiecePartial(words: words[(at + 1)..<(at + 1 + length)]) else { return nil }
+        let entry = Entry(slots: entrySlots, partial: p)
+        guard let piece = coveredPiece(of: entry), sums[slots[entrySlots[0]].sum].accepts(p, for: piece) else { return nil }
+        i = at + 1 + length
+        return entry
+    }
+
+    /// The queries' tallies once `partial` covers every piece exactly once (at rank 0 after the reduce);
+    /// zeros before.
     func tallies(of partial: CombinatorialPartial) -> QueryTallies {
         let queries = request.queries
-        guard partial.entries.count == slots.count else { return .zero(queryCount: queries.count) }
+        let covered = partial.entries.flatMap(\.slots)
+        guard covered.count == slots.count, Set(covered).count == slots.count else { return .zero(queryCount: queries.count) }
         var bySum = [[CombinatorialPrimeSum.PiecePartial]](repeating: [], count: sums.count)
-        for (slot, p) in partial.entries { bySum[slots[slot].sum].append(p) }
+        for entry in partial.entries { bySum[slots[entry.slots[0]].sum].append(entry.partial) }
         var below: [UInt128: PrimeTally] = [0: .zero]
         for (index, sum) in sums.enumerated() { below[sum.bound] = sum.total(of: bySum[index]) }
         let perQuery = queries.map { q -> PrimeTally in
@@ -208,9 +291,16 @@ struct CombinatorialWork: WorkKind {
     }
 }
 
-/// Some of the combinatorial work's pieces, each with its place (slot) on the line.
+/// Some of the combinatorial work's pieces, as merged entries.
 struct CombinatorialPartial: Sendable {
-    var entries: [(Int, CombinatorialPrimeSum.PiecePartial)] = []
+    /// One partial result standing for some pieces (slots): one piece, or several of one sum merged (plain
+    /// ones, or a run of adjacent hard-leaves pieces).
+    struct Entry: Sendable {
+        var slots: [Int]
+        var partial: CombinatorialPrimeSum.PiecePartial
+    }
+
+    var entries: [Entry] = []
 }
 
 /// A finished run of the combinatorial line: its range of units and its pieces' partials.

@@ -422,8 +422,9 @@ check_pml() {
 }
 
 # When mpirun failed before the ranks were up (no start marker; not a time limit, a start-up timeout or a
-# signal), --quiet has hidden its reason: launch it again without --quiet and with --help (which starts MPI
-# and computes nothing), so that mpirun and Open MPI say what went wrong (too few slots, a missing component).
+# signal), Scripts/mpirun-messages.pl has dropped its reason with the rest of Open MPI's messages: launch it
+# again unfiltered, with --help (which starts MPI and computes nothing), so that mpirun and Open MPI say what
+# went wrong (too few slots, a missing component).
 explain_launch_failure() {
   local status=$1
   ((status != 0 && status != 68 && status != 124 && status < 128)) || return 0

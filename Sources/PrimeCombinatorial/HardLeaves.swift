@@ -83,40 +83,37 @@ extension Context {
 }
 
 extension HardLeavesPartial {
-    /// The exact sum of the hard leaves from all the pieces of `[0, hardLeavesEnd)`, in any order.
+    /// The exact sum of the hard leaves from all the pieces of `[0, hardLeavesEnd)`, in any order: the
+    /// pieces merged in order of position, as one run.
     static func combine(_ pieces: [HardLeavesPartial]) -> LeafTally {
         let ordered = pieces.sorted { $0.lo < $1.lo }
-        var before = [LeafTally](repeating: .zero, count: ordered.first?.standing.count ?? 0)
-        var total = LeafTally.zero
-        for piece in ordered {
-            total &+= piece.partial
-            for k in piece.weights.indices {
-                total &+= before[k].weighted(by: piece.weights[k])
-                before[k] &+= piece.standing[k]
-            }
-        }
-        return total
+        guard var run = ordered.first else { return .zero }
+        for piece in ordered.dropFirst() { piece.append(to: &run) }
+        return run.partial
     }
-}
 
-extension HardLeavesPartial {
-    /// One partial standing for two adjacent pieces, `lower` ending where `upper` starts: `upper`'s leaves
-    /// see `lower`'s standing integers through the linear carry now, and both pieces' weights and standing
-    /// add. A process then keeps one partial per run of finished pieces instead of one per piece (each
-    /// holds two vectors of π(x^(1/3)) tallies near the bottom of [0, z]: megabytes at 2^64).
+    /// One partial standing for two adjacent pieces, `lower` ending where `upper` starts (see
+    /// ``append(to:)``). A process then keeps one partial per run of finished pieces instead of one per
+    /// piece (each holds two vectors of π(x^(1/3)) tallies near the bottom of [0, z]: megabytes at 2^64).
     static func merged(_ lower: HardLeavesPartial, _ upper: HardLeavesPartial) -> HardLeavesPartial {
         var result = lower
-        let length = Swift.max(lower.weights.count, upper.weights.count)
-        if result.weights.count < length {
-            result.weights += Array(repeating: .zero, count: length - result.weights.count)
-            result.standing += Array(repeating: .zero, count: length - result.standing.count)
-        }
-        result.partial &+= upper.partial
-        for k in upper.weights.indices {
-            if k < lower.standing.count { result.partial &+= lower.standing[k].weighted(by: upper.weights[k]) }
-            result.weights[k] &+= upper.weights[k]
-            result.standing[k] &+= upper.standing[k]
-        }
+        upper.append(to: &result)
         return result
+    }
+
+    /// Extends `run`, the partial of the pieces just below this one, by this piece: its leaves see the
+    /// run's standing integers through the linear carry (the run's standing times this piece's weights),
+    /// and the weights and standing add.
+    func append(to run: inout HardLeavesPartial) {
+        if run.weights.count < weights.count {
+            run.weights += Array(repeating: .zero, count: weights.count - run.weights.count)
+            run.standing += Array(repeating: .zero, count: weights.count - run.standing.count)
+        }
+        run.partial &+= partial
+        for k in weights.indices {
+            run.partial &+= run.standing[k].weighted(by: weights[k])
+            run.weights[k] &+= weights[k]
+            run.standing[k] &+= standing[k]
+        }
     }
 }

@@ -4,9 +4,10 @@
 # run.sh launches mpirun without --quiet, which would also hide the one message worth having: which rank
 # died, on which host, of which signal. Everything else Open MPI says here is noise around the ranks' own
 # one-sentence messages, and goes: its help blocks (between lines of dashes), "mpirun: Forwarding signal",
-# "N total processes killed", and its internal logs ("[host:pid] …"). From a block that says a rank died
-# of a signal, the rank, host and signal go to NOTICE_FILE as one line ("RANK HOST SIGNAL NAME"), for
-# run.sh to say in its own sentence.
+# "N total processes killed", and its internal logs ("[host:pid] …", and "[host][[job,1],rank][file:line] …"
+# from a surviving rank whose peer vanished). From a block that says a rank died of a signal, the rank,
+# host and signal go to NOTICE_FILE as one line ("RANK HOST SIGNAL NAME"), for run.sh to say in its own
+# sentence.
 #
 # The ranks' text passes at once, a partial line included (progress redrawn in place with carriage
 # returns); only a partial line that may be the start of a line of dashes waits for its end.
@@ -38,6 +39,7 @@ sub take_line {
     } elsif ($in_block) {
         push @block, $bare;
     } elsif ($bare =~ /^mpirun: Forwarding signal \d+ to job$/ || $bare =~ /^\[[^\]\s]+:\d+\] /
+             || $bare =~ /^\[[^\]\s]+\]\[\[\d+,\d+\],\d+\]\[/
              || $bare =~ /^\d+ total processes? killed \(some possibly by mpirun during cleanup\)$/) {
         # Open MPI's own chatter.
     } else {

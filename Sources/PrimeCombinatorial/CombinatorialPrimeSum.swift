@@ -60,16 +60,49 @@ public struct CombinatorialPrimeSum: Sendable {
     /// - Parameter alpha: overrides `y = α·x^(1/3)`'s tuning factor (for tests and measurements).
     public init(below bound: UInt128, sieve: PrimeSieve = PrimeSieve(), alpha: Double? = nil,
                 piecesPerPart: Int = 1) {
+        self.init(below: bound, alpha: alpha, piecesPerPart: piecesPerPart) { Context(parameters: $0, sieve: sieve) }
+    }
+
+    /// The same sum with its tables read from `image`, which other processes may read at the same time: the
+    /// processes of a node then hold one copy of the tables (hundreds of MB near 2^64) and share it in the
+    /// caches. `image` must hold what ``writeTables(to:)`` wrote for the same bound (checked) and stay valid
+    /// and unchanged while `owner` lives; every table read from it keeps `owner`.
+    public init(below bound: UInt128, sieve: PrimeSieve = PrimeSieve(), alpha: Double? = nil, piecesPerPart: Int = 1,
+                tables image: UnsafeRawBufferPointer, keptAliveBy owner: AnyObject) {
+        self.init(below: bound, alpha: alpha, piecesPerPart: piecesPerPart) { parameters in
+            var reader = TableImageReader(image, keptAliveBy: owner)
+            return Context(parameters: parameters, sieve: sieve, image: &reader)
+        }
+    }
+
+    private init(below bound: UInt128, alpha: Double?, piecesPerPart: Int, context: (Parameters) -> Context) {
         precondition(bound <= PrimeSieve.upperLimit, "the bound \(bound) is above 2^64")
         self.bound = bound
         guard bound > 4 else {
-            context = nil
+            self.context = nil
             pieces = []
             return
         }
-        let context = Context(parameters: Parameters(x: UInt64(bound - 1), alpha: alpha), sieve: sieve)
+        let context = context(Parameters(x: UInt64(bound - 1), alpha: alpha))
         self.context = context
         pieces = context.pieces(perPart: Swift.max(1, piecesPerPart))
+    }
+
+    /// The bytes ``writeTables(to:)`` needs: 0 when the sum has no tables (bounds below 5).
+    public var tableImageSize: Int {
+        var measure = TableImageWriter(into: nil)
+        context?.write(to: &measure)
+        return measure.size
+    }
+
+    /// Copies the tables into `image` (at least ``tableImageSize`` bytes, starting on a 16-byte boundary),
+    /// for ``init(below:sieve:alpha:piecesPerPart:tables:keptAliveBy:)``.
+    public func writeTables(to image: UnsafeMutableRawBufferPointer) {
+        precondition(image.count >= tableImageSize, "a table image needs \(tableImageSize) bytes")
+        precondition(Int(bitPattern: image.baseAddress) % TableImageWriter.alignment == 0,
+                     "a table image must start on a \(TableImageWriter.alignment)-byte boundary")
+        var writer = TableImageWriter(into: image)
+        context?.write(to: &writer)
     }
 
     /// The estimated cost of `piece`, in arbitrary units comparable across the pieces of one sum.

@@ -14,15 +14,41 @@ struct Context: Sendable {
     /// The last b with hard leaves: primes up to max(x^(1/3), sqrt(y)) (beyond, every leaf is easy or trivial).
     let lastHardB: Int
 
+    /// The primes up to p_c, for the hard leaves' sieve.
+    let smallPrimes: [UInt32]
+
+    /// Builds the tables.
     init(parameters: Parameters, sieve: PrimeSieve) {
+        let tables = PrimeTables(upTo: parameters.y, sieve: sieve)
+        self.init(parameters: parameters, sieve: sieve, tables: tables,
+                  factors: FactorTable(upTo: parameters.y, tables: tables))
+    }
+
+    /// Reads the tables from an image that ``write(to:)`` made for the same parameters.
+    init(parameters: Parameters, sieve: PrimeSieve, image: inout TableImageReader) {
+        precondition(image.word() == parameters.x, "a table image of another sum")
+        let tables = PrimeTables(image: &image), factors = FactorTable(image: &image)
+        precondition(tables.limit == parameters.y && factors.limit == parameters.y, "a table image of another sum")
+        self.init(parameters: parameters, sieve: sieve, tables: tables, factors: factors)
+    }
+
+    private init(parameters: Parameters, sieve: PrimeSieve, tables: PrimeTables, factors: FactorTable) {
         self.parameters = parameters
         self.sieve = sieve
-        tables = PrimeTables(upTo: parameters.y, sieve: sieve)
-        factors = FactorTable(upTo: parameters.y, tables: tables)
+        self.tables = tables
+        self.factors = factors
         a = tables.count
         c = Swift.min(PhiTiny.largestC, a)
         let hardLimit = Swift.min(Swift.max(parameters.cubeRoot, parameters.y.squareRootFloor()), parameters.y)
         lastHardB = Swift.max(c, Swift.min(a - 1, tables.pi(hardLimit)))
+        smallPrimes = (0..<c).map { UInt32(tables.prime($0 + 1)) }
+    }
+
+    /// Lays the tables out for ``init(parameters:sieve:image:)``.
+    func write(to image: inout TableImageWriter) {
+        image.word(x)
+        tables.write(to: &image)
+        factors.write(to: &image)
     }
 
     var x: UInt64 { parameters.x }

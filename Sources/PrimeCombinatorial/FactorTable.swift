@@ -13,7 +13,7 @@ struct FactorTable: Sendable {
     private static let residuesAtMost: [Int] = (0..<Int(wheel)).map { r in residues.count { $0 <= r } }
     private static let isCoprime: [Bool] = (0..<wheel).map { gcd($0, wheel) == 1 }
 
-    private let entries: [UInt16]
+    private let entries: TableArray<UInt16>
     /// The capped index: every prime above √y.
     private let cap: Int
     let limit: UInt64
@@ -23,18 +23,33 @@ struct FactorTable: Sendable {
         precondition(limit < 1 << 31)
         self.limit = limit
         let rootLimit = UInt64(Double(limit).squareRoot()) + 1
-        let cap = (primes.firstIndex { UInt64($0) > rootLimit } ?? primes.count)
+        let cap = primes.withUnsafeBufferPointer { $0.firstIndex { UInt64($0) > rootLimit } ?? $0.count }
         self.cap = cap
-        var entries = [UInt16](repeating: 0, count: Self.index(atMost: limit) + 1)
-        let chunk = 1 << 16
-        var scratch = ChunkFactors(width: Swift.min(chunk, Int(limit) + 1))
-        var lo: UInt64 = 0
-        while lo <= limit {
-            let hi = Swift.min(lo + UInt64(chunk), limit + 1)
-            Self.fill(&entries, from: lo, to: hi, tables: tables, cap: cap, scratch: &scratch)
-            lo = hi
+        entries = TableArray(count: Self.index(atMost: limit) + 1) { entries in
+            entries.initialize(repeating: 0)
+            let chunk = 1 << 16
+            var scratch = ChunkFactors(width: Swift.min(chunk, Int(limit) + 1))
+            var lo: UInt64 = 0
+            while lo <= limit {
+                let hi = Swift.min(lo + UInt64(chunk), limit + 1)
+                Self.fill(entries, from: lo, to: hi, tables: tables, cap: cap, scratch: &scratch)
+                lo = hi
+            }
         }
-        self.entries = entries
+    }
+
+    /// The table read from an image that ``write(to:)`` made.
+    init(image: inout TableImageReader) {
+        limit = image.word()
+        cap = Int(image.word())
+        entries = image.table()
+        precondition(limit < 1 << 31 && entries.count == Self.index(atMost: limit) + 1, "a damaged table image")
+    }
+
+    func write(to image: inout TableImageWriter) {
+        image.word(limit)
+        image.word(UInt64(cap))
+        image.table(entries)
     }
 
     /// Calls `body(m, μ(m) == −1)` for every squarefree m with lpf(m) > p_b among the integers coprime to 210
@@ -75,7 +90,7 @@ struct FactorTable: Sendable {
 
     /// Factors `[lo, hi)` by the primes up to its square root, then reads the one larger prime factor, if
     /// any, from what remains.
-    private static func fill(_ entries: inout [UInt16], from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int,
+    private static func fill(_ entries: UnsafeMutableBufferPointer<UInt16>, from lo: UInt64, to hi: UInt64, tables: PrimeTables, cap: Int,
                              scratch: inout ChunkFactors) {
         let primes = tables.primes
         let width = Int(hi - lo)

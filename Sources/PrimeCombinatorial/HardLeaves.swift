@@ -29,7 +29,7 @@ extension Context {
         var low = lo
         while low < hi {
             let bits = Int(Swift.min(UInt64(Tuning.segmentBits), (hi - low) / 2))
-            sieve.start(low: low, bits: bits, smallPrimes: tables.primes[1...c])
+            sieve.start(low: low, bits: bits, smallPrimes: smallPrimes[...])
             for b in first...lastHardB(from: low) {
                 let k = b - first
                 sieve.rewind()

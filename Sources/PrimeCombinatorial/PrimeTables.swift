@@ -7,35 +7,57 @@ import PrimeSieve
 /// `sums[π(v)]`. 20 bytes per prime plus 0.125 bytes per integer: about 110 MB at 2^64's `y`, 7 MB at 10^16's.
 struct PrimeTables: Sendable {
     /// `primes[b]` is the b-th prime, `primes[0] = 1` (so that `prime(b − 1)` is defined for b = 1).
-    let primes: [UInt32]
+    let primes: TableArray<UInt32>
     /// `sums[b]`: the sum of the first b primes.
-    let sums: [UInt64]
+    let sums: TableArray<UInt64>
     let limit: UInt64
-    private let entries: [Entry]
+    private let entries: TableArray<Entry>
 
-    private struct Entry: Sendable {
+    private struct Entry {
         var bits: UInt64 = 0
         var countBefore: UInt32 = 0
     }
 
     init(upTo limit: UInt64, sieve: PrimeSieve) {
         self.limit = limit
-        var primes = sieve.primes(upTo: limit)
-        primes.insert(1, at: 0)  // in place: no second copy of ~20 MB at 2^64's y
+        let sieved = sieve.primes(upTo: limit)
+        let primes = TableArray<UInt32>(count: sieved.count + 1) { primes in
+            primes[0] = 1
+            _ = UnsafeMutableBufferPointer(rebasing: primes[1...]).initialize(from: sieved)
+        }
         self.primes = primes
-        var sums = [UInt64](repeating: 0, count: primes.count)
-        for b in 1..<primes.count { sums[b] = sums[b - 1] + UInt64(primes[b]) }
-        self.sums = sums
-        var entries = [Entry](repeating: Entry(), count: Int(limit / 128) + 1)
-        for p in primes.dropFirst(2) {  // 2 is added by `pi`
-            entries[Int(p / 128)].bits |= 1 << (UInt64(p % 128) / 2)
+        sums = TableArray(count: primes.count) { sums in
+            sums[0] = 0
+            for b in 1..<primes.count { sums[b] = sums[b - 1] + UInt64(primes[b]) }
         }
-        var count: UInt32 = 0
-        for k in entries.indices {
-            entries[k].countBefore = count
-            count += UInt32(entries[k].bits.nonzeroBitCount)
+        entries = TableArray(count: Int(limit / 128) + 1) { entries in
+            entries.initialize(repeating: Entry())
+            for b in 2..<primes.count {  // 2 is added by `pi`
+                let p = primes[b]
+                entries[Int(p / 128)].bits |= 1 << (UInt64(p % 128) / 2)
+            }
+            var count: UInt32 = 0
+            for k in entries.indices {
+                entries[k].countBefore = count
+                count += UInt32(entries[k].bits.nonzeroBitCount)
+            }
         }
-        self.entries = entries
+    }
+
+    /// The tables read from an image that ``write(to:)`` made.
+    init(image: inout TableImageReader) {
+        limit = image.word()
+        primes = image.table()
+        sums = image.table()
+        entries = image.table()
+        precondition(primes.count == sums.count && entries.count == Int(limit / 128) + 1, "a damaged table image")
+    }
+
+    func write(to image: inout TableImageWriter) {
+        image.word(limit)
+        image.table(primes)
+        image.table(sums)
+        image.table(entries)
     }
 
     /// π(y): the number of primes in the table.

@@ -96,6 +96,27 @@ import TestSupport
         }
     }
 
+    /// A sum whose tables are read from an image another sum wrote (as the ranks of a node share them) has
+    /// the same pieces and answers, also when the image starts off a cache line and once the writer is gone.
+    @Test func tablesReadFromAnImage() {
+        for (n, alpha): (UInt128, Double?) in [(5, nil), (1_000_003, nil), (31_415_926_535, 3), (10_000_000_000_000, nil)] {
+            var built: CombinatorialPrimeSum? = CombinatorialPrimeSum(below: n, alpha: alpha, piecesPerPart: 5)
+            // The sieve where it is quick; above, the sum with tables of its own (checked against the
+            // published values elsewhere).
+            let want = n < 1 << 36 ? Self.sieve.tally(from: 0, to: n) : built!.tally()
+            let size = built!.tableImageSize
+            let memory = ImageMemory(bytes: size + 16)
+            let image = UnsafeMutableRawBufferPointer(rebasing: memory.bytes[16..<16 + size])
+            built!.writeTables(to: image)
+            let pieces = built!.pieces
+            built = nil
+            let read = CombinatorialPrimeSum(below: n, alpha: alpha, piecesPerPart: 5,
+                                             tables: UnsafeRawBufferPointer(image), keptAliveBy: memory)
+            #expect(read.pieces == pieces, "below \(n)")
+            #expect(read.total(of: read.pieces.shuffled().map(read.compute)) == want, "below \(n)")
+        }
+    }
+
     /// Partials merged as a process merges them (plain ones together, hard-leaves runs of adjacent pieces,
     /// in random order of arrival) give the same answer as all of them apart, and every hard-leaves piece
     /// ends in one run; a hard-leaves partial does not merge with one that starts where it does.
@@ -157,4 +178,15 @@ import TestSupport
 
 extension PrimeTally {
     func minus(_ other: PrimeTally) -> PrimeTally { PrimeTally(count: count - other.count, sum: sum - other.sum) }
+}
+
+/// Memory for a table image that lives as long as the sums reading it.
+private final class ImageMemory {
+    let bytes: UnsafeMutableRawBufferPointer
+
+    init(bytes count: Int) {
+        bytes = .allocate(byteCount: count, alignment: 64)
+    }
+
+    deinit { bytes.deallocate() }
 }

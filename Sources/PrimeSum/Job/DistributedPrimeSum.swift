@@ -91,7 +91,8 @@ public enum DistributedPrimeSum {
         let request = try broadcast(request, from: world.root(0))
         var layout = prepared?.layout ?? 0
         try world.root(0).broadcast(&layout)
-        let work = prepared ?? PreparedWork(request, options: options, layout: layout)
+        let tables = NodeTables(world: world)
+        let work = try prepared?.sharingTables(tables) ?? PreparedWork(request, options: options, layout: layout, tables: tables)
         try warnOfBinding(threads: options.threads, on: world)
         var outcome: JobOutcome?
         switch work {

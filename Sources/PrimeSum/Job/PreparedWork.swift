@@ -1,3 +1,4 @@
+import MPI
 import PrimeSieve
 
 /// The work a job runs, of the kind its resolved method needs, with the journal it keeps (at rank 0).
@@ -27,12 +28,23 @@ enum PreparedWork {
         })
     }
 
-    /// Another rank's work, in the layout rank 0 chose; no journal.
-    init(_ request: Request, options: DistributedPrimeSum.Options, layout: Int) {
+    /// Another rank's work, in the layout rank 0 chose; no journal. Its large sums' tables are the node's
+    /// shared copy (collective over the node).
+    init(_ request: Request, options: DistributedPrimeSum.Options, layout: Int, tables: NodeTables) throws(MPIError) {
         if options.method == .combinatorial {
-            self = .combinatorial(CombinatorialWork(request: request, piecesPerPart: layout), nil)
+            self = .combinatorial(try CombinatorialWork(request: request, piecesPerPart: layout) { bound, perPart throws(MPIError) in
+                try tables.sum(below: bound, piecesPerPart: perPart)
+            }, nil)
         } else {
             self = .sieve(SieveWork(request: request, engine: PrimeSieve(configuration: options.sieve)), nil)
+        }
+    }
+
+    /// Rank 0's work with its large sums' tables moved to the node's shared copy (collective over the node).
+    func sharingTables(_ tables: NodeTables) throws(MPIError) -> PreparedWork {
+        switch self {
+        case .sieve: self
+        case .combinatorial(let kind, let journal): .combinatorial(try kind.sharingTables(tables), journal)
         }
     }
 

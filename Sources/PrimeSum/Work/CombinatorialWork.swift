@@ -6,12 +6,13 @@ import PrimeSieve
 /// on a line of cost units, costliest first, so that the job's planner, queue and schedules cut it like
 /// the sieve's span (a range of units holds the pieces that start in it).
 ///
-/// Each rank builds the same engines (their tables: O(y) memory each). A rank's partial is the list of its
-/// pieces' partials; rank 0 gathers them all and combines each sum's exactly, in any order.
+/// Each rank has the same engines (their tables: O(y) memory, one copy per node for the large sums, see
+/// ``NodeTables``). A rank's partial is the list of its pieces' partials; rank 0 gathers them all and
+/// combines each sum's exactly, in any order.
 struct CombinatorialWork: WorkKind {
     let request: Request
     let bounds: [UInt128]
-    let sums: [CombinatorialPrimeSum]
+    private(set) var sums: [CombinatorialPrimeSum]
     let piecesPerPart: Int
     /// Every piece: its sum, the piece, and where its units start on the line (ascending).
     private let slots: [Slot]
@@ -42,10 +43,18 @@ struct CombinatorialWork: WorkKind {
     /// - Parameter piecesPerPart: how finely each part of each sum is cut (the layout: the pieces, and so the
     ///   journal's records, depend on it alone, never on the ranks or threads running them).
     init(request: Request, piecesPerPart: Int) {
+        self.init(request: request, piecesPerPart: piecesPerPart) { CombinatorialPrimeSum(below: $0, piecesPerPart: $1) }
+    }
+
+    /// - Parameter makeSum: builds the sum below a bound in that many pieces per part.
+    init<Failure>(request: Request, piecesPerPart: Int,
+                  makeSum: (_ bound: UInt128, _ piecesPerPart: Int) throws(Failure) -> CombinatorialPrimeSum) throws(Failure) {
         self.request = request
         self.piecesPerPart = piecesPerPart
         bounds = request.combinatorialBounds
-        sums = bounds.map { CombinatorialPrimeSum(below: $0, piecesPerPart: $0 < 1 << 32 ? 1 : piecesPerPart) }
+        var sums: [CombinatorialPrimeSum] = []
+        for bound in bounds { sums.append(try makeSum(bound, Self.piecesPerPart(of: bound, layout: piecesPerPart))) }
+        self.sums = sums
         let costed = sums.enumerated().flatMap { index, sum in
             sum.pieces.map { (index, $0, Swift.max(sum.estimatedCost(of: $0), 1e-9)) }
         }.sorted { $0.2 > $1.2 }
@@ -57,6 +66,19 @@ struct CombinatorialWork: WorkKind {
         }
         domain = Query(lo: 0, hi: start)
     }
+
+    /// This work with the large sums' tables in the node's shared copy (collective over the node).
+    func sharingTables(_ node: NodeTables) throws(MPIError) -> CombinatorialWork {
+        var shared = self
+        for index in sums.indices {
+            let perPart = Self.piecesPerPart(of: bounds[index], layout: piecesPerPart)
+            shared.sums[index] = try node.sum(below: bounds[index], piecesPerPart: perPart, built: sums[index])
+        }
+        return shared
+    }
+
+    /// Sums below 2^32 take a fraction of a second: one piece per part.
+    private static func piecesPerPart(of bound: UInt128, layout: Int) -> Int { bound < 1 << 32 ? 1 : layout }
 
     /// The layout of a new job: each part of each sum in `JobTuning.combinatorialPiecesPerThread` pieces
     /// per thread of the whole job.

@@ -22,7 +22,8 @@ public enum DistributedPrimeSum {
     /// after `MPI_Finalize`. Every failure — MPI's, the journal's, `deliver`'s — ends the whole job with
     /// `MPI_Abort` and its ``ExitStatus``, so no rank is left waiting.
     public static func main(_ invocation: Invocation, deliver: (JobOutcome) throws -> Void) -> Int32 {
-        Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
+        shareOneMallocArenaUnderAddressSpaceLimit()
+        return Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
             announceStart(on: world)
             var invocation = invocation

@@ -63,9 +63,9 @@ public struct CombinatorialPrimeSum: Sendable {
         self.init(below: bound, alpha: alpha, piecesPerPart: piecesPerPart) { Context(parameters: $0, sieve: sieve) }
     }
 
-    /// The same sum with its tables read from `image`, which other processes may read at the same time: the
-    /// processes of a node then hold one copy of the tables (hundreds of MB near 2^64) and share it in the
-    /// caches. `image` must hold what ``writeTables(to:)`` wrote for the same bound (checked) and stay valid
+    /// The sum below `bound` with its tables read from `image` instead of built. Other processes may read the
+    /// same image at the same time: the processes of a node then hold one copy of the tables (over 100 MB near
+    /// 2^64) and share it in the caches. `image` must hold what ``writeTables(to:)`` wrote for the same bound (checked) and stay valid
     /// and unchanged while `owner` lives; every table read from it keeps `owner`.
     public init(below bound: UInt128, sieve: PrimeSieve = PrimeSieve(), alpha: Double? = nil, piecesPerPart: Int = 1,
                 tables image: UnsafeRawBufferPointer, keptAliveBy owner: AnyObject) {

@@ -26,8 +26,6 @@ struct TableArray<Element: BitwiseCopyable>: @unchecked Sendable {
         self.owner = owner
     }
 
-    var indices: Range<Int> { 0..<count }
-
     @inline(__always)
     subscript(_ index: Int) -> Element {
         precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "index out of range")

@@ -44,10 +44,12 @@ enum Measurement {
             result = "\(total.count) \(total.sum)"
         case "primecount-pi":  // libprimecount's π(HI − 1), its default algorithm (Gourdon's)
             result = "\(primecount_pi(Int64(hi - 1)))"
+        case "primecount-deleglise-rivat":  // its Deléglise–Rivat π(HI − 1): our algorithm, counting
+            result = PrimecountDelegliseRivat.pi(Int64(hi - 1), threads: threads).map { "\($0)" } ?? "unavailable"
         case "primesieve-count":
             result = "\(primesieve_count_primes(UInt64(lo), UInt64(hi - 1)))"
         default:
-            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum, primesieve-count, combinatorial or primecount-pi, not '\(arguments[0])'")
+            usageError("measure's WHO is primesum, primesum-portable, primesieve-sum, primesieve-count, combinatorial, primecount-pi or primecount-deleglise-rivat, not '\(arguments[0])'")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(seconds, peakResidentKiB(), result)
@@ -106,5 +108,26 @@ enum Measurement {
             return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
         return 0
+    }
+}
+
+/// libprimecount's Deléglise–Rivat π(x), the algorithm our combinatorial engine implements for sums: the
+/// yardstick for the implementation, where `primecount_pi` (Gourdon's variant, about half the work) is the one
+/// for the method. Its C API does not offer it; the C++ function is exported under a mangled name that changed
+/// (libprimecount 7.6: `(int64_t, int)`; later 7.x add `bool is_print`), so it is found at run time.
+enum PrimecountDelegliseRivat {
+    private typealias WithoutPrint = @convention(c) (Int64, Int32) -> Int64
+    private typealias WithPrint = @convention(c) (Int64, Int32, Bool) -> Int64
+
+    /// π(x) on `threads` threads, or nil when this libprimecount exports neither form.
+    static func pi(_ x: Int64, threads: Int) -> Int64? {
+        let everywhere = UnsafeMutableRawPointer(bitPattern: 0)  // RTLD_DEFAULT
+        if let symbol = dlsym(everywhere, "_ZN10primecount18pi_deleglise_rivatElib") {
+            return unsafeBitCast(symbol, to: WithPrint.self)(x, Int32(threads), false)
+        }
+        if let symbol = dlsym(everywhere, "_ZN10primecount18pi_deleglise_rivatEli") {
+            return unsafeBitCast(symbol, to: WithoutPrint.self)(x, Int32(threads))
+        }
+        return nil
     }
 }

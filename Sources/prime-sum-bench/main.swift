@@ -12,7 +12,8 @@ import PrimesieveReference
 ///     prime-sum-bench measure WHO LO HI [THREADS]   (internal) one measurement in this process; WHO is
 ///                                                   primesum, primesum-portable (no AVX-512 kernels),
 ///                                                   primesieve-sum, primesieve-count, combinatorial
-///                                                   (the sum below HI; LO is 0) or primecount-pi; LO
+///                                                   (the sum below HI; LO is 0), primecount-pi or
+///                                                   primecount-deleglise-rivat; LO
 ///                                                   and HI in prime-sum's number syntax (1e10, 2^64).
 ///                                                   For tuning the combinatorial engine:
 ///                                                   PRIMESUM_ALPHA=α sets y = α·x^(1/3);

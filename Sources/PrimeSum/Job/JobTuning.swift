@@ -12,6 +12,10 @@ enum JobTuning {
     /// thread of the job. Finer evens out the ranks (the cost model errs by up to 25 % a piece) at the price
     /// of each piece's set-up (a hard-leaf piece's sieving primes, a P2 piece's).
     static let combinatorialPiecesPerThread = 24
+    /// Combinatorial sums below this take a fraction of a second and their tables are kilobytes to a few MB:
+    /// one piece per part, and every rank builds its own tables (larger ones are shared per node,
+    /// ``NodeTables``).
+    static let smallCombinatorialBound: UInt128 = 1 << 32
     /// Dynamic schedule, pieces per thread of the whole job: enough for fast ranks to take more than slow
     /// ones, few enough that rank 0's dealing and each piece's set-up stay small.
     static let dealtPiecesPerThread = 8

@@ -77,8 +77,10 @@ struct CombinatorialWork: WorkKind {
         return shared
     }
 
-    /// Sums below 2^32 take a fraction of a second: one piece per part.
-    private static func piecesPerPart(of bound: UInt128, layout: Int) -> Int { bound < 1 << 32 ? 1 : layout }
+    /// Small sums (``JobTuning/smallCombinatorialBound``) in one piece per part.
+    private static func piecesPerPart(of bound: UInt128, layout: Int) -> Int {
+        bound < JobTuning.smallCombinatorialBound ? 1 : layout
+    }
 
     /// The layout of a new job: each part of each sum in `JobTuning.combinatorialPiecesPerThread` pieces
     /// per thread of the whole job.

@@ -29,9 +29,6 @@ final class NodeTables {
     /// The images made so far, to name each uniquely.
     private var images = 0
 
-    /// Sums below this build their tables on every rank: their tables are small (kilobytes to a few MB).
-    static let smallestSharedBound: UInt128 = 1 << 32
-
     init(world: Communicator) {
         self.world = world
     }
@@ -41,27 +38,30 @@ final class NodeTables {
     func sum(below bound: UInt128, piecesPerPart: Int, built: CombinatorialPrimeSum? = nil) throws(MPIError)
         -> CombinatorialPrimeSum {
         let ownTables = { built ?? CombinatorialPrimeSum(below: bound, piecesPerPart: piecesPerPart) }
-        guard bound >= Self.smallestSharedBound, world.size > 1 else { return ownTables() }
+        guard bound >= JobTuning.smallCombinatorialBound, world.size > 1 else { return ownTables() }
         if node == nil { node = try world.splitByNode(key: Int32(world.rank)) }
         guard let node, node.size > 1 else { return ownTables() }
         let leader = node.rank == 0 ? ownTables() : nil
         images += 1
-        var name = Array("/prime-sum-tables-\(getpid())-\(images)".utf8)
-        var size = leader?.tableImageSize ?? 0
-        let written = leader.flatMap { sum in SharedImage(creating: name, size: size) { sum.writeTables(to: $0) } }
-        var created = Int32(written == nil ? 0 : 1)
-        try node.root(0).broadcast(&created)
-        try node.root(0).broadcast(&size)
-        try node.root(0).broadcast(&name)
-        let image = created == 0 ? nil : written ?? SharedImage(opening: name, size: size)
-        let everyoneMapped = try node.allreduce(Int32(image == nil ? 0 : 1), .min) == 1
-        if node.rank == 0 && created == 1 { shm_unlink(String(decoding: name, as: UTF8.self)) }
-        guard everyoneMapped, let image else {
-            return leader ?? CombinatorialPrimeSum(below: bound, piecesPerPart: piecesPerPart)
+        // What the leader made, for the others: the image's size (0: none) and the leader's process id,
+        // which names it.
+        var made = [leader?.tableImageSize ?? 0, Int(getpid())]
+        let written = leader.flatMap { sum in
+            SharedImage(creating: Self.imageName(leader: made[1], image: images), size: made[0]) { sum.writeTables(to: $0) }
         }
+        if written == nil { made[0] = 0 }
+        try made.withUnsafeMutableBufferPointer { (made) throws(MPIError) in try node.root(0).broadcast(made) }
+        let name = Self.imageName(leader: made[1], image: images)
+        let image = made[0] == 0 ? nil : written ?? SharedImage(opening: name, size: made[0])
+        let everyoneMapped = try node.allreduce(Int32(image == nil ? 0 : 1), .min) == 1
+        if written != nil { shm_unlink(name) }
+        guard everyoneMapped, let image else { return leader ?? ownTables() }
         return CombinatorialPrimeSum(below: bound, piecesPerPart: piecesPerPart,
                                      tables: UnsafeRawBufferPointer(image.memory), keptAliveBy: image)
     }
+
+    /// The shared-memory name of the node's `image`-th table image, made by process `leader`.
+    private static func imageName(leader: Int, image: Int) -> String { "/prime-sum-tables-\(leader)-\(image)" }
 }
 
 /// A mapping of a named POSIX shared-memory object, unmapped when the last table reading it goes.
@@ -70,14 +70,13 @@ private final class SharedImage {
 
     /// Creates the object `name` of `size` bytes (its space reserved, so that a full /dev/shm fails here
     /// rather than as SIGBUS on a later store), maps it and lets `write` fill it; nil on any failure.
-    init?(creating name: [UInt8], size: Int, write: (UnsafeMutableRawBufferPointer) -> Void) {
-        let path = String(decoding: name, as: UTF8.self)
-        let fd = shm_open(path, O_CREAT | O_EXCL | O_RDWR, 0o600)
+    init?(creating name: String, size: Int, write: (UnsafeMutableRawBufferPointer) -> Void) {
+        let fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0o600)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard posix_fallocate(fd, 0, off_t(size)) == 0,
               let memory = Self.map(fd, size: size, protection: PROT_READ | PROT_WRITE) else {
-            shm_unlink(path)
+            shm_unlink(name)
             return nil
         }
         self.memory = memory
@@ -85,8 +84,8 @@ private final class SharedImage {
     }
 
     /// Maps the object `name`, `size` bytes, read-only; nil on any failure.
-    init?(opening name: [UInt8], size: Int) {
-        let fd = shm_open(String(decoding: name, as: UTF8.self), O_RDONLY, 0)
+    init?(opening name: String, size: Int) {
+        let fd = shm_open(name, O_RDONLY, 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard let memory = Self.map(fd, size: size, protection: PROT_READ) else { return nil }

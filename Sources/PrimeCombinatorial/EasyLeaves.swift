@@ -10,11 +10,13 @@ extension Context {
     /// in (p_b, y], whose v = x/n is at most y. Then Φ(v, b−1) is 1 when v < p_b (trivial) and
     /// 1 + π(v) − π(p_{b−1}) otherwise (v < p_b², easy), weighted by p_b·q for the sum.
     ///
-    /// The q with the same π(x/(p_b·q)) form runs (clustered leaves): each run costs two table look-ups and
-    /// one division, however long.
+    /// The easy leaves are taken by segments of v, from y down, every b's leaves of a segment before the
+    /// next: their look-ups of π(v) and S(v) then stay in a cache-sized window of the tables (the leaves of
+    /// one b alone sweep all of them: 50 MB at 2^64).
     func easyLeaves(_ bs: Range<Int>) -> LeafTally {
         let upToY = tables.tally(atMost: y)
         var total = LeafTally.zero
+        var pending: [EasyLeavesOfB] = []
         for b in bs {
             let p = tables.prime(b), x2 = x / p
             let trivialFrom = Swift.max(p, Swift.min(x2 / p, y))
@@ -24,44 +26,85 @@ extension Context {
                                     sum: UInt128(p) &* UInt128(upToY.sum - below.sum))
             }
             let easyFrom = Swift.max(p, x2 / (y + 1))
-            if easyFrom < trivialFrom {
-                total &+= easyLeaves(of: b, x2: x2, qAbove: easyFrom, qAtMost: trivialFrom)
+            if easyFrom < trivialFrom, let leaves = EasyLeavesOfB(b, x2: x2, qAbove: easyFrom, qAtMost: trivialFrom, in: self) {
+                total &+= leaves.constantTerms(in: self)
+                pending.append(leaves)
             }
+        }
+        var high = y + 1
+        while !pending.isEmpty {
+            let low = high > Tuning.easySegment ? high - Tuning.easySegment : 0
+            for k in pending.indices { total &+= takeLeaves(of: &pending[k], vAtLeast: low) }
+            pending.removeAll { $0.next > $0.last }
+            high = low
         }
         return total
     }
 
-    /// The easy leaves of b with q in (`qAbove`, `qAtMost`]: Σ over q of (1 + π(v) − π(p_{b−1})) and of
-    /// p·q·(1 + S(v) − S(p_{b−1})), with v = x/(p·q).
+    /// The leaves of `leaves` with v ≥ `low` not taken yet: Σ π(v) and p·Σ q·S(v) (the terms that vary
+    /// with v; ``EasyLeavesOfB/constantTerms(in:)`` has the rest).
     ///
     /// While v = x/(p·q) is near q or above, each next q moves v past a prime or more (sparse leaves): one
     /// division and one look-up per leaf. Once q²/(x/p) passes `Tuning.clusteredFactor` (v a few times below
     /// q), runs of consecutive q share π(v) (clustered leaves): a run costs two divisions and three look-ups,
     /// however long.
-    private func easyLeaves(of b: Int, x2: UInt64, qAbove: UInt64, qAtMost: UInt64) -> LeafTally {
-        let p = tables.prime(b)
-        let before = tables.tally(atMost: tables.prime(b - 1))
-        let first = tables.pi(qAbove) + 1, last = tables.pi(qAtMost)
-        guard first <= last else { return .zero }
-        let lastSparse = Swift.min(last, tables.pi(Swift.min((Tuning.clusteredFactor * x2).squareRootFloor(), y)))
-        // Σ over the leaves of π(v) and of q·S(v); the constant parts are added at the end.
+    private func takeLeaves(of leaves: inout EasyLeavesOfB, vAtLeast low: UInt64) -> LeafTally {
+        let x2 = leaves.x2
+        // The q with v ≥ low: q ≤ x2 / low.
+        let end = low == 0 ? leaves.last : Swift.min(leaves.last, tables.pi(Swift.min(x2 / low, y)))
         var piSum: UInt64 = 0, weighted: UInt128 = 0
-        if first <= lastSparse {
-            (piSum, weighted) = tables.sumsOverQuotients(of: x2, primeIndices: first...lastSparse)
+        let sparseEnd = Swift.min(end, leaves.lastSparse)
+        if leaves.next <= sparseEnd {
+            (piSum, weighted) = tables.sumsOverQuotients(of: x2, primeIndices: leaves.next...sparseEnd)
+            leaves.next = sparseEnd + 1
         }
-        var i = Swift.max(first, lastSparse + 1)
-        while i <= last {
+        var i = leaves.next
+        while i <= end {  // a run starting at v ≥ low, wherever it ends
             let q = tables.prime(i)
             let atV = tables.tally(atMost: x2.dividedByFast(q))
             // The q sharing π(v) = l: those with x/(p·q) ≥ p_l, i.e. q ≤ x2 / p_l.
-            let j = Swift.min(last, tables.pi(Swift.min(x2.dividedByFast(tables.prime(Int(atV.count))), y)))
+            let j = Swift.min(leaves.last, tables.pi(Swift.min(x2.dividedByFast(tables.prime(Int(atV.count))), y)))
             let qSum = tables.sums[j] &- tables.sums[i - 1]
             piSum &+= UInt64(j - i + 1) &* atV.count
             weighted &+= UInt128(qSum) &* UInt128(atV.sum)
             i = j + 1
         }
+        leaves.next = Swift.max(leaves.next, i)
+        return LeafTally(count: piSum, sum: UInt128(leaves.p) &* weighted)
+    }
+}
+
+/// The easy leaves of one b: q = p_i for i in `first...last`, v = x2/q; those up to `lastSparse` sparse,
+/// the rest clustered; `next` is the first not taken yet (v decreases as i grows).
+struct EasyLeavesOfB {
+    let b: Int
+    let p: UInt64
+    let x2: UInt64
+    let first: Int
+    let last: Int
+    let lastSparse: Int
+    var next: Int
+
+    /// The leaves of b with q in (`qAbove`, `qAtMost`], or nil if there are none.
+    init?(_ b: Int, x2: UInt64, qAbove: UInt64, qAtMost: UInt64, in context: Context) {
+        let tables = context.tables
+        first = tables.pi(qAbove) + 1
+        last = tables.pi(qAtMost)
+        guard first <= last else { return nil }
+        self.b = b
+        p = tables.prime(b)
+        self.x2 = x2
+        lastSparse = Swift.min(last, tables.pi(Swift.min((Tuning.clusteredFactor * x2).squareRootFloor(), context.y)))
+        next = first
+    }
+
+    /// The parts of Σ over the leaves of (1 + π(v) − π(p_{b−1})) and of p·q·(1 + S(v) − S(p_{b−1})) that do
+    /// not depend on v.
+    func constantTerms(in context: Context) -> LeafTally {
+        let tables = context.tables
+        let before = tables.tally(atMost: tables.prime(b - 1))
         let qSum = tables.sums[last] &- tables.sums[first - 1]
-        return LeafTally(count: piSum &+ UInt64(last - first + 1) &* (1 &- before.count),
-                         sum: UInt128(p) &* (weighted &+ UInt128(qSum) &* (1 &- UInt128(before.sum))))
+        return LeafTally(count: UInt64(last - first + 1) &* (1 &- before.count),
+                         sum: UInt128(p) &* UInt128(qSum) &* (1 &- UInt128(before.sum)))
     }
 }

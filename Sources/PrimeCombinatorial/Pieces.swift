@@ -35,12 +35,13 @@ extension Context {
         return borders + [easy.upperBound]
     }
 
-    /// About the nanoseconds of b's easy leaves: 4.6 per leaf (q from x/(p·y) to min(y, x/p²), a prime in
-    /// ln y), 9 for the rest. Measured per piece, it errs by up to 2× either way along b (clustered runs
-    /// make the leaves of large b cheaper than this counts), within 10 % over all of them from 10^14 on.
+    /// About the nanoseconds of b's easy leaves: 3.8 per leaf (q from x/(p·y) to min(y, x/p²), a prime in
+    /// ln y), 7.4 for the rest. Measured per piece, it errs by up to 2× either way along b (clustered runs
+    /// make the leaves of large b cheaper than this counts), within 20 % over all of them from 10^14 to
+    /// 10^17.
     private func easyLeavesCost(b: Int) -> Double {
         let p = Double(tables.prime(b)), xp = Double(x) / p
-        return 9 + 4.6 * Swift.max(0, Swift.min(Double(y), xp / p) - xp / Double(y)) / log(Double(y))
+        return 7.4 + 3.8 * Swift.max(0, Swift.min(Double(y), xp / p) - xp / Double(y)) / log(Double(y))
     }
 
     /// P2's range cut `perPart` ways by width (its sieving) and, where its cut points crowd (the primes up
@@ -83,24 +84,24 @@ extension Context {
     /// The hard leaves' crowd, z/sqrt(y): below it the sieve alone costs, above it the composite leaves too.
     private var hardLeavesCrowd: Double { Double(parameters.z) / Double(y).squareRoot() }
 
-    /// About the nanoseconds `piece` takes on one core (fitted to the parts' seconds measured from 10^13 to
-    /// 10^16 on a Zen 2 core: only their ratios matter, for the schedule's cut and order). The hard leaves'
-    /// pieces err most: up to 2× over near z/√y and 2× under at the top of their range, at 10^16.
+    /// About the nanoseconds `piece` takes on one core (fitted to the parts' seconds measured from 10^14 to
+    /// 10^17 on an AMD EPYC core: only their ratios matter, for the schedule's cut and order). The hard
+    /// leaves' pieces err most: up to 3× over near z/√y, and 1.3× under at the top of their range.
     func estimatedCost(of piece: CombinatorialPrimeSum.Piece) -> Double {
         switch piece {
         case .ordinaryLeaves:
-            return 4 * Double(y)
+            return 2.5 * Double(y)
         case .easyLeaves(let bs):
             return bs.reduce(0.0) { $0 + easyLeavesCost(b: $1) }
         case .hardLeaves(let range):
-            // Sieving: about as costly per integer all along (1.8 ns at 10^16), 1.7·√z·√end in all. Leaves:
-            // none below the crowd c, rising to 3c, then thinning like v^(-3/2); 0.087·√z·c in all.
+            // Sieving: about as costly per integer all along, 1.07·√z·√end in all. Leaves: none below the
+            // crowd c, rising to 3c, then thinning like v^(-3/2); 0.055·√z·c in all.
             let c = hardLeavesCrowd, end = Double(hardLeavesEnd), lo = Double(range.lowerBound), hi = Double(range.upperBound)
-            let sieving = 1.7 * end.squareRoot() * (hi - lo) / end
-            let leaves = 0.087 * c * (Self.leavesShare(below: hi / c) - Self.leavesShare(below: lo / c)) / 7
+            let sieving = 1.07 * end.squareRoot() * (hi - lo) / end
+            let leaves = 0.055 * c * (Self.leavesShare(below: hi / c) - Self.leavesShare(below: lo / c)) / 7
             return (sieving + leaves) * Double(parameters.z).squareRoot()
         case .p2(let range):
-            return 0.45 * Double(range.count)  // 0.4-0.8 ns per integer from 10^14 on; P2 is ~5 % of the time
+            return 0.3 * Double(range.count)  // 0.25-0.5 ns per integer from 10^14 on; P2 is ~5 % of the time
         }
     }
 

@@ -29,6 +29,11 @@ enum Tuning {
     /// (1: 25 % slower, 16: 20 %).
     static let clusteredFactor: UInt64 = 4
 
+    /// The width of the segments of v in which the easy leaves are taken: the look-ups of one segment read
+    /// S/128 entries of π's bitmap and about S/ln S prime sums, which should stay in the L1/L2 cache, while
+    /// each b costs a division and a look-up per segment.
+    static let easySegment: UInt64 = 1 << 16
+
     /// The most cut points a P2 piece holds, about: 2^16 is some 5 MB (its cut list and the sieve's tallies),
     /// and still tens of thousands of integers sieved per cut point.
     static let p2CutsPerPiece = 1 << 16

@@ -46,7 +46,7 @@ extension Context {
     ///
     /// While v = x/(p·q) is near q or above, each next q moves v past a prime or more (sparse leaves): one
     /// division and one look-up per leaf. Once q²/(x/p) passes `Tuning.clusteredFactor` (v a few times below
-    /// q), runs of consecutive q share π(v) (clustered leaves): a run costs two divisions and three look-ups,
+    /// q), runs of consecutive q share π(v) (clustered leaves): a run costs a division and three look-ups,
     /// however long.
     private func takeLeaves(of leaves: inout EasyLeavesOfB, vAtLeast low: UInt64) -> LeafTally {
         let x2 = leaves.x2
@@ -59,17 +59,21 @@ extension Context {
             leaves.next = sparseEnd + 1
         }
         var i = leaves.next
+        guard i <= end else { return LeafTally(count: piSum, sum: UInt128(leaves.p) &* weighted) }
+        // Runs by descending l = π(v), from the first leaf's: the q with π(x2/q) = l are those up to x2/p_l
+        // not taken by a larger l. Each l costs one division and one look-up that do not wait on the one
+        // before (an l without q adds nothing).
+        var l = tables.pi(x2.dividedByFast(tables.prime(i)))
         while i <= end {  // a run starting at v ≥ low, wherever it ends
-            let q = tables.prime(i)
-            let atV = tables.tally(atMost: x2.dividedByFast(q))
-            // The q sharing π(v) = l: those with x/(p·q) ≥ p_l, i.e. q ≤ x2 / p_l.
-            let j = Swift.min(leaves.last, tables.pi(Swift.min(x2.dividedByFast(tables.prime(Int(atV.count))), y)))
-            let qSum = tables.sums[j] &- tables.sums[i - 1]
-            piSum &+= UInt64(j - i + 1) &* atV.count
-            weighted &+= UInt128(qSum) &* UInt128(atV.sum)
-            i = j + 1
+            let j = Swift.min(leaves.last, tables.pi(Swift.min(x2.dividedByFast(tables.prime(l)), y)))
+            if j >= i {
+                piSum &+= UInt64(j - i + 1) &* UInt64(l)
+                weighted &+= UInt128(tables.sums[j] &- tables.sums[i - 1]) &* UInt128(tables.sums[l])
+                i = j + 1
+            }
+            l -= 1
         }
-        leaves.next = Swift.max(leaves.next, i)
+        leaves.next = i
         return LeafTally(count: piSum, sum: UInt128(leaves.p) &* weighted)
     }
 }

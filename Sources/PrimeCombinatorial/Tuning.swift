@@ -25,9 +25,9 @@ enum Tuning {
     }
 
     /// Easy leaves are taken by runs of equal π(v) once q² > clusteredFactor·x/p: a run (length about q/v)
-    /// costs about three sparse leaves, so runs pay where q/v passes 2–4. 4 measured best at 10^15
-    /// (1: 25 % slower, 16: 20 %).
-    static let clusteredFactor: UInt64 = 4
+    /// costs about two sparse leaves, so runs pay where q/v passes 1–2. 2 measured best at 10^16 (1: 20 %
+    /// slower, 4: 5 %, 8: 23 %).
+    static let clusteredFactor: UInt64 = 2
 
     /// The width of the segments of v in which the easy leaves are taken: the look-ups of one segment read
     /// S/128 entries of π's bitmap and about S/ln S prime sums, which should stay in the L1/L2 cache, while

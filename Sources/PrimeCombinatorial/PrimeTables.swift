@@ -121,11 +121,14 @@ struct PrimeTables: Sendable {
 }
 
 extension UInt64 {
-    /// `self / d` for a quotient below 2^52, by a floating-point division corrected by one step: the
-    /// integer division's 14–46 cycles of latency (Zen 2) become a pipelined ~5.
-    @inline(__always)
-    func dividedByFast(_ d: UInt64) -> UInt64 {
-        var q = UInt64(Double(self) / Double(d))
+    /// `self / d` for a quotient below 2^52 and `self + d < 2^64` (so that the estimate's product cannot
+    /// wrap), by a floating-point division corrected by one step: the
+    /// integer division's 14–46 cycles of latency (Zen 2) become a pipelined ~5. The truncated quotient is
+    /// read from the bits of `quotient + 2^52`, which needs none of a conversion's range checks.
+    @inline(__always) @_spi(Testing)
+    public func dividedByFast(_ d: UInt64) -> UInt64 {
+        let shifted = (Double(self) / Double(d)).rounded(.towardZero) + 0x1p52
+        var q = shifted.bitPattern &- (0x1p52 as Double).bitPattern
         let product = q &* d
         if product > self { q &-= 1 } else if self &- product >= d { q &+= 1 }
         return q

@@ -42,9 +42,12 @@ struct RangeTally {
     static func tally(_ segment: UnsafeBufferPointer<UInt8>, segmentStart: UInt64, from: UInt128,
                       to: UInt128, kernels: VectorKernels) -> PrimeTally {
         guard from < to else { return .zero }
+        // Offsets in the segment fit an Int: their divisions by 30 become multiplications (a UInt128
+        // division is a library call, and P2 tallies hundreds of thousands of short ranges).
         let base = 30 * UInt128(segmentStart)
-        let firstByte = Int((from - base) / 30), firstMask = ~Wheel.bitsBelow[Int((from - base) % 30)]
-        let lastByte = Int((to - base) / 30), lastMask = Wheel.bitsBelow[Int((to - base) % 30)]
+        let fromOffset = Int(truncatingIfNeeded: from - base), toOffset = Int(truncatingIfNeeded: to - base)
+        let firstByte = fromOffset / 30, firstMask = ~Wheel.bitsBelow[fromOffset % 30]
+        let lastByte = toOffset / 30, lastMask = Wheel.bitsBelow[toOffset % 30]
         var tally = BitmapTally(kernels: kernels)
         if firstByte == lastByte {
             tally.add(byte: segment[firstByte] & firstMask & lastMask, at: firstByte)

@@ -27,7 +27,7 @@ extension Context {
             }
             let easyFrom = Swift.max(p, x2 / (y + 1))
             if easyFrom < trivialFrom, let leaves = EasyLeavesOfB(b, x2: x2, qAbove: easyFrom, qAtMost: trivialFrom, in: self) {
-                total &+= leaves.constantTerms(in: self)
+                total &+= constantTerms(of: b, leaves.next...leaves.last)  // none taken yet
                 pending.append(leaves)
             }
         }
@@ -42,7 +42,7 @@ extension Context {
     }
 
     /// The leaves of `leaves` with v ≥ `low` not taken yet: Σ π(v) and p·Σ q·S(v) (the terms that vary
-    /// with v; ``EasyLeavesOfB/constantTerms(in:)`` has the rest).
+    /// with v; ``constantTerms(of:_:)`` has the rest).
     ///
     /// While v = x/(p·q) is near q or above, each next q moves v past a prime or more (sparse leaves): one
     /// division and one look-up per leaf. Once q²/(x/p) passes `Tuning.clusteredFactor` (v a few times below
@@ -76,15 +76,22 @@ extension Context {
         leaves.next = i
         return LeafTally(count: piSum, sum: UInt128(leaves.p) &* weighted)
     }
+
+    /// The parts of Σ over the easy leaves of b with q = p_i, i in `qIndices`, of (1 + π(v) − π(p_{b−1})) and of
+    /// p·q·(1 + S(v) − S(p_{b−1})) that do not depend on v.
+    private func constantTerms(of b: Int, _ qIndices: ClosedRange<Int>) -> LeafTally {
+        let before = tables.tally(atMost: tables.prime(b - 1))
+        let qSum = tables.sums[qIndices.upperBound] &- tables.sums[qIndices.lowerBound - 1]
+        return LeafTally(count: UInt64(qIndices.count) &* (1 &- before.count),
+                         sum: UInt128(tables.prime(b)) &* UInt128(qSum) &* (1 &- UInt128(before.sum)))
+    }
 }
 
-/// The easy leaves of one b: q = p_i for i in `first...last`, v = x2/q; those up to `lastSparse` sparse,
-/// the rest clustered; `next` is the first not taken yet (v decreases as i grows).
+/// The easy leaves of one b still to take: q = p_i for i in `next...last`, v = x2/q; those up to
+/// `lastSparse` sparse, the rest clustered (v decreases as i grows).
 struct EasyLeavesOfB {
-    let b: Int
     let p: UInt64
     let x2: UInt64
-    let first: Int
     let last: Int
     let lastSparse: Int
     var next: Int
@@ -92,23 +99,11 @@ struct EasyLeavesOfB {
     /// The leaves of b with q in (`qAbove`, `qAtMost`], or nil if there are none.
     init?(_ b: Int, x2: UInt64, qAbove: UInt64, qAtMost: UInt64, in context: Context) {
         let tables = context.tables
-        first = tables.pi(qAbove) + 1
+        next = tables.pi(qAbove) + 1
         last = tables.pi(qAtMost)
-        guard first <= last else { return nil }
-        self.b = b
+        guard next <= last else { return nil }
         p = tables.prime(b)
         self.x2 = x2
         lastSparse = Swift.min(last, tables.pi(Swift.min((Tuning.clusteredFactor * x2).squareRootFloor(), context.y)))
-        next = first
-    }
-
-    /// The parts of Σ over the leaves of (1 + π(v) − π(p_{b−1})) and of p·q·(1 + S(v) − S(p_{b−1})) that do
-    /// not depend on v.
-    func constantTerms(in context: Context) -> LeafTally {
-        let tables = context.tables
-        let before = tables.tally(atMost: tables.prime(b - 1))
-        let qSum = tables.sums[last] &- tables.sums[first - 1]
-        return LeafTally(count: UInt64(last - first + 1) &* (1 &- before.count),
-                         sum: UInt128(p) &* UInt128(qSum) &* (1 &- UInt128(before.sum)))
     }
 }

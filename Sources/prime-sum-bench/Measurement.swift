@@ -78,7 +78,7 @@ enum Measurement {
     static func combinatorialSum(below bound: UInt128, threads: Int) -> PrimeTally {
         let alpha = ProcessInfo.processInfo.environment["PRIMESUM_ALPHA"].flatMap(Double.init)  // for tuning runs
         let sum = CombinatorialPrimeSum(below: bound, alpha: alpha, piecesPerPart: threads == 1 ? 1 : 8 * threads)
-        let sorted = sum.pieces.sorted { sum.estimatedCost(of: $0) > sum.estimatedCost(of: $1) }
+        let sorted = sum.pieces.map { ($0, sum.estimatedCost(of: $0)) }.sorted { $0.1 > $1.1 }.map(\.0)
         // For memory checks: the set-up and the costliest pieces only.
         let pieces = ProcessInfo.processInfo.environment["PRIMESUM_PIECES"].flatMap(Int.init).map { Array(sorted.prefix($0)) } ?? sorted
         if ProcessInfo.processInfo.environment["PRIMESUM_PROFILE"] != nil {

@@ -27,56 +27,46 @@ extension Context {
     /// Whether P2 has any prime p in (y, √x].
     var hasP2: Bool { y < parameters.squareRoot }
 
+    /// The piece `[lo, hi)` of P2's range, in one pass of the sieve over it, keeping the tally of the primes
+    /// passed. Up to √x every prime q is a cut point itself: a pass over the primes one by one. Above √x the
+    /// cut points x/p + 1 are sparser (one every few hundred integers, more near 2^64): the tallies of the
+    /// bitmap between them, a word or the vector kernel at a time, cost less than visiting every prime.
     func p2(from lo: UInt64, to hi: UInt64) -> P2Partial {
-        let cuts = p2Cuts(from: lo, to: hi)
-        let tallies = sieve.tallies(from: UInt128(lo), to: UInt128(hi), cutAt: cuts.points)
-        var below = LeafTally.zero
         var result = P2Partial(lo: lo, partial: .zero, coefficient: .zero, total: .zero)
-        for (k, signedPrime) in cuts.signedPrimes.enumerated() {
-            below &+= LeafTally(count: tallies[k].count, sum: tallies[k].sum)
-            let p = UInt128(signedPrime.magnitude)
-            let weight = signedPrime > 0 ? LeafTally(count: 1, sum: p) : LeafTally(count: 1, sum: p).negated
-            result.partial &+= below.weighted(by: weight)
-            result.coefficient &+= weight
+        let split = Swift.min(Swift.max(lo, parameters.squareRoot + 1), hi)  // every x/p + 1 is at least this
+        sieve.forEachBlockOfPrimes(from: lo, to: split) { primes in
+            var (partial, below) = (result.partial, result.total)  // in registers through the block
+            for q in primes {  // weight −1, −q on the primes below q
+                partial &-= LeafTally(count: below.count, sum: below.sum &* UInt128(q))
+                below &+= LeafTally(count: 1, sum: UInt128(q))
+            }
+            result.coefficient &-= below &- result.total
+            (result.partial, result.total) = (partial, below)
         }
-        result.total = tallies.reduce(LeafTally.zero) { $0 &+ LeafTally(count: $1.count, sum: $1.sum) }
+        guard split < hi else { return result }
+        let quotientPrimes = p2QuotientPrimes(from: split, to: hi), belowSplit = result.total
+        var j = quotientPrimes.count  // the cut x/p + 1 of quotientPrimes[j]: the largest p first
+        let aboveSplit = sieve.runningTallies(from: UInt128(split), to: UInt128(hi), nextCut: {
+            j -= 1
+            return j >= 0 ? UInt128(x / UInt64(quotientPrimes[j]) + 1) : nil
+        }, atCut: { tally in  // weight +1, +p on the primes below x/p + 1
+            let p = UInt128(quotientPrimes[j]), below = belowSplit &+ LeafTally(count: tally.count, sum: tally.sum)
+            result.partial &+= LeafTally(count: below.count, sum: below.sum &* p)
+            result.coefficient &+= LeafTally(count: 1, sum: p)
+        })
+        result.total &+= LeafTally(count: aboveSplit.count, sum: aboveSplit.sum)
         return result
     }
 
-    /// The cut points of `[lo, hi)` in ascending order, with their weights' primes: t = x/p + 1 for the p
-    /// whose x/p + 1 lies in the piece (weight +1, +p: `+p`), t = p for the piece's own primes up to √x
-    /// (weight −1, −p: `−p`). The two kinds come sorted (x/p falls as p grows), so they are merged, into
-    /// arrays of 16 and 8 bytes a cut point (a piece may hold hundreds of thousands).
-    private func p2Cuts(from lo: UInt64, to hi: UInt64) -> (points: [UInt128], signedPrimes: [Int64]) {
-        let sqrtX = parameters.squareRoot
-        var own: [UInt64] = [], quotientPrimes: [UInt64] = []
-        let ownFrom = Swift.max(lo, y + 1), ownTo = Swift.min(hi, sqrtX + 1)
-        if ownFrom < ownTo {
-            own.reserveCapacity(Self.primesBound(from: ownFrom, to: ownTo))
-            sieve.forEachPrime(from: ownFrom, to: ownTo) { own.append($0) }
-        }
-        let pFrom = Swift.max(y, x / (hi - 1)) + 1, pTo = Swift.min(sqrtX, x / (lo - 1)) + 1
-        if pFrom < pTo {
-            quotientPrimes.reserveCapacity(Self.primesBound(from: pFrom, to: pTo))
-            sieve.forEachPrime(from: pFrom, to: pTo) { quotientPrimes.append($0) }
-        }
-        var points: [UInt128] = [], signedPrimes: [Int64] = []
-        points.reserveCapacity(own.count + quotientPrimes.count)
-        signedPrimes.reserveCapacity(own.count + quotientPrimes.count)
-        var i = 0, j = quotientPrimes.count - 1
-        while i < own.count || j >= 0 {
-            let quotientCut = j >= 0 ? x / quotientPrimes[j] + 1 : UInt64.max
-            if i < own.count && own[i] <= quotientCut {
-                points.append(UInt128(own[i]))
-                signedPrimes.append(-Int64(own[i]))
-                i += 1
-            } else {
-                points.append(UInt128(quotientCut))
-                signedPrimes.append(Int64(quotientPrimes[j]))
-                j -= 1
-            }
-        }
-        return (points, signedPrimes)
+    /// The primes p in (y, √x] whose cut point x/p + 1 lies in `[lo, hi)`, in increasing order (their cut
+    /// points decrease).
+    private func p2QuotientPrimes(from lo: UInt64, to hi: UInt64) -> [UInt32] {
+        let pFrom = Swift.max(y, x / (hi - 1)) + 1, pTo = Swift.min(parameters.squareRoot, x / (lo - 1)) + 1
+        guard pFrom < pTo else { return [] }
+        var primes: [UInt32] = []
+        primes.reserveCapacity(Self.primesBound(from: pFrom, to: pTo))
+        sieve.forEachPrime(from: pFrom, to: pTo) { primes.append(UInt32(truncatingIfNeeded: $0)) }
+        return primes
     }
 
     /// At least the number of primes in `[from, to)` (Rosser–Schoenfeld: π(n) < 1.26·n/ln n), for reserving.

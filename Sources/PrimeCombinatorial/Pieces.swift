@@ -50,7 +50,7 @@ extension Context {
 
     /// P2's range cut `perPart` ways by width (its sieving) and, where its cut points crowd (the primes up
     /// to √x, and the x/p just above √x, spaced like 1/t), finely enough that no piece holds more than
-    /// about `Tuning.p2CutsPerPiece` of them: a piece's memory is 72 bytes per cut point.
+    /// about `Tuning.p2CutsPerPiece` of them.
     private func p2Borders(perPart: Int) -> [UInt64] {
         let range = p2Range, root = parameters.squareRoot + 1
         let primesBelowRoot = Double(root) / Swift.max(1, log(Double(root)) - 1.1)

@@ -34,8 +34,8 @@ enum Tuning {
     /// each b costs a division and a look-up per segment.
     static let easySegment: UInt64 = 1 << 16
 
-    /// The most cut points a P2 piece holds, about: 2^16 is some 5 MB (its cut list and the sieve's tallies),
-    /// and still tens of thousands of integers sieved per cut point.
+    /// The most cut points a P2 piece holds, about: pieces near √x, where the cut points crowd, stay short
+    /// (2^16 cut points are a few million integers there), so that they spread over threads and ranks.
     static let p2CutsPerPiece = 1 << 16
 
     /// `y` stays below 2^31: the prime tables hold the primes up to `y` as `UInt32`. A bound, not a tuning:

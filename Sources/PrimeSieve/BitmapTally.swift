@@ -92,10 +92,16 @@ struct BitmapTally {
 
     /// Adds one byte at relative index `j` (masked by the caller where the range cuts it).
     mutating func add(byte: UInt8, at j: Int) {
-        let c = UInt64(byte.nonzeroBitCount)
+        add(word: UInt64(byte), at: j)
+    }
+
+    /// Adds the 8 bytes at relative index `j`, read as one little-endian word (masked by the caller).
+    @inline(__always)
+    mutating func add(word: UInt64, at j: Int) {
+        let c = UInt64(word.nonzeroBitCount)
         count &+= c
         weightedCount &+= UInt64(j) &* c
-        valueSum &+= Self.value(UInt64(byte))
+        valueSum &+= Self.value(word)
     }
 
     /// A carry-save adder on 64 one-bit columns: adds `a` and `b` into `sum`, the carries going to `carry`.
@@ -122,7 +128,8 @@ struct BitmapTally {
 
     /// The tally of the primes seen, for a bitmap whose first byte is byte `baseByte` of the number line.
     func tally(baseByte: UInt64) -> PrimeTally {
-        let sum = 30 * UInt128(baseByte) * UInt128(count) + 30 * UInt128(weightedCount) + UInt128(valueSum)
+        // Exact: the sum of primes below 2^64 is below 2^128.
+        let sum = 30 &* UInt128(baseByte) &* UInt128(count) &+ 30 &* UInt128(weightedCount) &+ UInt128(valueSum)
         return PrimeTally(count: count, sum: sum)
     }
 }

@@ -28,13 +28,34 @@ public struct PrimeSieve: Sendable {
     public func tallies(from lo: UInt128, to hi: UInt128, cutAt boundaries: [UInt128],
                         progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
-        precondition(zip([lo] + boundaries, boundaries + [hi]).allSatisfy { $0 <= $1 },
-                     "cuts must be ascending and inside the range")
+        precondition(boundaries.indices.allSatisfy { k in (k == 0 ? lo : boundaries[k - 1]) <= boundaries[k] }
+                     && (boundaries.last ?? lo) <= hi, "cuts must be ascending and inside the range")
+        return rangeTally(from: lo, to: hi).tallies(cutAt: boundaries, progress: progress)
+    }
+
+    /// Calls `atCut` with the count and sum of the primes in `[lo, c)` at each cut point `c` that `nextCut`
+    /// gives, in one pass of the sieve, and returns those of the whole range: for cut points too many to
+    /// hold (the combinatorial sum's P2 has hundreds of millions), produced and consumed on the fly.
+    /// - Precondition: `lo <= hi <= 2^64`; `nextCut` gives ascending points inside `[lo, hi]`, then nil.
+    public func runningTallies(from lo: UInt128, to hi: UInt128, nextCut: () -> UInt128?,
+                               atCut: (PrimeTally) -> Void) -> PrimeTally {
+        precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
+        var last = lo
+        return rangeTally(from: lo, to: hi).runningTallies(nextCut: {
+            let cut = nextCut()
+            if let cut {
+                precondition(last <= cut && cut <= hi, "cuts must be ascending and inside the range")
+                last = cut
+            }
+            return cut
+        }, atCut: atCut)
+    }
+
+    private func rangeTally(from lo: UInt128, to hi: UInt128) -> RangeTally {
         let segmentBytes = configuration.segmentBytes(forRangeEndingAt: hi)
         return RangeTally(lo: lo, hi: hi, segmentBytes: segmentBytes,
                           blockBytes: Swift.min(configuration.blockBytes, segmentBytes),
                           vectorKernels: configuration.vectorKernels)
-            .tallies(cutAt: boundaries, progress: progress)
     }
 }
 

@@ -21,4 +21,9 @@ public struct PrimeTally: Hashable, Sendable {
     }
 
     public static func += (a: inout PrimeTally, b: PrimeTally) { a = a + b }
+
+    /// The tally of this range without `part`, a range inside it.
+    func minus(_ part: PrimeTally) -> PrimeTally {
+        PrimeTally(count: count - part.count, sum: sum - part.sum)
+    }
 }

@@ -78,12 +78,27 @@ enum Measurement {
     static func combinatorialSum(below bound: UInt128, threads: Int) -> PrimeTally {
         let alpha = ProcessInfo.processInfo.environment["PRIMESUM_ALPHA"].flatMap(Double.init)  // for tuning runs
         let sum = CombinatorialPrimeSum(below: bound, alpha: alpha, piecesPerPart: threads == 1 ? 1 : 8 * threads)
+        if ProcessInfo.processInfo.environment["PRIMESUM_ESTIMATE"] != nil {
+            for c in CombinatorialPrimeSum.Component.allCases {
+                let e = sum.pieces.filter { $0.component == c }.reduce(0.0) { $0 + sum.estimatedCost(of: $1) }
+                FileHandle.standardError.write(Data("\(c): estimated \(e * 1e-9) s\n".utf8))
+            }
+            exit(0)
+        }
         let sorted = sum.pieces.map { ($0, sum.estimatedCost(of: $0)) }.sorted { $0.1 > $1.1 }.map(\.0)
         // For memory checks: the set-up and the costliest pieces only.
         let pieces = ProcessInfo.processInfo.environment["PRIMESUM_PIECES"].flatMap(Int.init).map { Array(sorted.prefix($0)) } ?? sorted
+            .filter { piece in  // every k-th piece along each part only, for the cost model's checks at large x
+                let k = ProcessInfo.processInfo.environment["PRIMESUM_SAMPLE"].flatMap(Int.init) ?? 1
+                return sum.pieces.firstIndex(of: piece)! % k == 0
+            }
+            .filter { piece in  // one component only
+                ProcessInfo.processInfo.environment["PRIMESUM_COMPONENT"].map { "\(piece.component)" == $0 } ?? true
+            }
         if ProcessInfo.processInfo.environment["PRIMESUM_PROFILE"] != nil {
             var partials: [CombinatorialPrimeSum.PiecePartial] = []
             for piece in pieces {
+                if ProcessInfo.processInfo.environment["PRIMESUM_REPEAT"] != nil { _ = sum.compute(piece) }
                 let start = Date()
                 partials.append(sum.compute(piece))
                 FileHandle.standardError.write(Data("\(piece): \(Date().timeIntervalSince(start)) s, estimated \(sum.estimatedCost(of: piece) * 1e-9) s\n".utf8))

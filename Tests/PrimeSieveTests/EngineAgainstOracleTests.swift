@@ -56,6 +56,28 @@ import TestSupport
         }
     }
 
+    @Test("running tallies at random cut points (repeated, at the ends, among 2, 3, 5, 7), and the primes by blocks",
+          arguments: [8, 64, 256 * 1024])
+    func runningTalliesAndBlocks(segmentBytes: Int) {
+        let engine = PrimeSieve(configuration: SieveConfiguration(segmentBytes: segmentBytes))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let lo = Int.random(in: 0..<(Bool.random(using: &generator) ? 12 : Self.smallLimit), using: &generator)
+            let hi = Int.random(in: lo...Self.smallLimit, using: &generator)
+            let cuts = (0..<Int.random(in: 0...40, using: &generator)).map { _ in Int.random(in: lo...hi, using: &generator) }.sorted()
+            var next = 0, seen: [PrimeTally] = []
+            let total = engine.runningTallies(from: UInt128(lo), to: UInt128(hi),
+                                              nextCut: { next < cuts.count ? UInt128(cuts[next]) : nil },
+                                              atCut: { seen.append($0); next += 1 })
+            #expect(seen == cuts.map { Self.expected(lo, $0) }, "[\(lo), \(hi)) cut at \(cuts)")
+            #expect(total == Self.expected(lo, hi))
+            var primes: [UInt64] = []
+            engine.forEachBlockOfPrimes(from: UInt64(lo), to: UInt64(hi)) { primes += $0 }
+            #expect(primes.count == Int(Self.expected(lo, hi).count) && UInt128(primes.reduce(0, +)) == Self.expected(lo, hi).sum
+                    && primes == primes.sorted(), "[\(lo), \(hi))")
+        }
+    }
+
     @Test("thousands of random ranges at offsets up to 2^48 against Miller–Rabin")
     func randomRangesUpTo2To48() {
         var generator = SystemRandomNumberGenerator()

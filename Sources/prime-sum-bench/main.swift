@@ -21,6 +21,12 @@ import PrimesieveReference
 ///                                                   PRIMESUM_PIECES=K computes only the K costliest
 ///                                                   pieces (its "result" is then meaningless: for the
 ///                                                   peak memory of the set-up and the largest pieces)
+///                                                   PRIMESUM_SAMPLE=K every K-th piece of each part and
+///                                                   PRIMESUM_COMPONENT=hardLeaves|easyLeaves|p2|… one
+///                                                   part only (with PROFILE: the cost model at 2^64 in
+///                                                   minutes); PRIMESUM_REPEAT=1 times each piece warm;
+///                                                   PRIMESUM_ESTIMATE=1 prints the model's seconds per
+///                                                   part and stops
 ///
 /// Bad arguments exit with status 64 and one sentence on stderr; a failed measurement with status 1.
 /// Each measurement runs in a fresh child process so that its peak memory (VmHWM) is its own.

@@ -35,17 +35,17 @@ extension Context {
         return borders + [easy.upperBound]
     }
 
-    /// About the nanoseconds of b's easy leaves: 5.3 per sparse leaf (q from x/(p·y) to √(2·x/p), a prime in
-    /// ln q), 10.3 per clustered run (one per prime in the v = x/(p·q) of the larger q), 7.4 for the rest.
-    /// Fitted to the pieces' seconds below 10^16 and 10^17 (32 pieces each): within 7 % per piece but for
-    /// two (18 % and 29 % under).
+    /// About the nanoseconds of b's easy leaves: 4.2 per sparse leaf (q from x/(p·y) to √(2·x/p), a prime in
+    /// ln q), 8.2 per clustered run (one per prime in the v = x/(p·q) of the larger q), 5.9 for the rest.
+    /// Fitted to the pieces' seconds below 10^16 and 10^17 (32 pieces each), then scaled to the parts'
+    /// seconds below 10^13, 10^16 and (sampled) 2^64: within 7 % per piece but for two, 5 % per part.
     private func easyLeavesCost(b: Int) -> Double {
         let p = Double(tables.prime(b)), x2 = Double(x) / p, y = Double(y)
         let qLow = Swift.max(p, x2 / (y + 1)), qHigh = Swift.max(p, Swift.min(y, x2 / p))
         let qClustered = Swift.min(Swift.max((Double(Tuning.clusteredFactor) * x2).squareRoot(), qLow), qHigh)
         let sparse = Swift.max(0, qClustered - qLow) / log(qClustered)
         let runs = Swift.max(0, x2 / qClustered - x2 / qHigh) / log(Swift.max(3, x2 / qClustered))
-        return 7.4 + 5.3 * sparse + 10.3 * runs
+        return 5.9 + 4.2 * sparse + 8.2 * runs
     }
 
     /// P2's range cut `perPart` ways by width (its sieving) and, where its cut points crowd (the primes up
@@ -88,9 +88,9 @@ extension Context {
     /// The hard leaves' crowd, z/sqrt(y): below it the sieve alone costs, above it the composite leaves too.
     private var hardLeavesCrowd: Double { Double(parameters.z) / Double(y).squareRoot() }
 
-    /// About the nanoseconds `piece` takes on one core (fitted to the parts' seconds measured from 10^14 to
-    /// 10^17 on an AMD EPYC core: only their ratios matter, for the schedule's cut and order). The hard
-    /// leaves' pieces err most: up to 3× over near z/√y, and 1.3× under at the top of their range.
+    /// About the nanoseconds `piece` takes on one core (fitted to the pieces' seconds measured from 10^13 to
+    /// 2^64 on an AMD EPYC core: only their ratios matter, for the schedule's cut and order, and the
+    /// predictions beyond this machine). Per piece within about 25 %; per part within 10 % from 10^13 to 2^64.
     func estimatedCost(of piece: CombinatorialPrimeSum.Piece) -> Double {
         switch piece {
         case .ordinaryLeaves:
@@ -98,14 +98,16 @@ extension Context {
         case .easyLeaves(let bs):
             return bs.reduce(0.0) { $0 + easyLeavesCost(b: $1) }
         case .hardLeaves(let range):
-            // Sieving: about as costly per integer all along, 1.07·√z·√end in all. Leaves: none below the
-            // crowd c, rising to 3c, then thinning like v^(-3/2); 0.055·√z·c in all.
-            let c = hardLeavesCrowd, end = Double(hardLeavesEnd), lo = Double(range.lowerBound), hi = Double(range.upperBound)
-            let sieving = 1.07 * end.squareRoot() * (hi - lo) / end
-            let leaves = 0.055 * c * (Self.leavesShare(below: hi / c) - Self.leavesShare(below: lo / c)) / 7
-            return (sieving + leaves) * Double(parameters.z).squareRoot()
+            // Sieving: as costly per integer all along, 0.5 ns below 10^13 to 0.77 near 2^64 (more primes to
+            // cross off). Leaves: none below the crowd c, rising to 3c, then thinning like v^(-3/2); about
+            // z^1.5/√y in all, times a factor falling from 0.125 at 10^13 to 0.033 at 2^64 (fitted).
+            let lnX = log(Double(x)), c = hardLeavesCrowd, lo = Double(range.lowerBound), hi = Double(range.upperBound)
+            let sieving = (0.5 + 0.0186 * (lnX - 29.9)) * (hi - lo)
+            let leavesFactor = 0.125 * exp(-0.093 * (lnX - 29.9))
+            let leaves = leavesFactor * c * (Self.leavesShare(below: hi / c) - Self.leavesShare(below: lo / c)) / 7
+            return sieving + leaves * Double(parameters.z).squareRoot()
         case .p2(let range):
-            return 0.3 * Double(range.count)  // 0.25-0.5 ns per integer from 10^14 on; P2 is ~5 % of the time
+            return 0.2 * Double(range.count)  // 0.18-0.21 ns per integer from 10^13 to 2^64
         }
     }
 

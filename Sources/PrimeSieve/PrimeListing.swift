@@ -10,9 +10,9 @@ extension PrimeSieve {
         }
     }
 
-    /// Calls `body` with the primes in `[lo, hi)`, in increasing order, as blocks (a segment's primes at a
-    /// time, possibly none): one call per block instead of one per prime, so that the caller's loop over a
-    /// block is its own and inlined. Memory as ``forEachPrime(from:to:_:)``, plus 8 bytes per prime of a block.
+    /// Calls `body` with the primes in `[lo, hi)`, in increasing order, as blocks of at most
+    /// `primesPerBlock` (possibly empty): one call per block instead of one per prime, so that the caller's
+    /// loop over a block is its own and inlined. Memory as ``forEachPrime(from:to:_:)``, plus the block.
     /// - Precondition: `lo <= hi`; `hi <= 2^64 - 1`.
     public func forEachBlockOfPrimes(from lo: UInt64, to hi: UInt64, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
         precondition(lo <= hi && hi < UInt64.max, "range [\(lo), \(hi)) is not inside [0, 2^64 - 1)")
@@ -26,17 +26,21 @@ extension PrimeSieve {
         var sievingPrimes = SievingPrimes(upTo: Swift.min((hi - 1).squareRootFloor(), UInt64(UInt32.max)),
                                           segmentBytes: segmentBytes, blockBytes: blockBytes,
                                           vectorKernels: configuration.vectorKernels)
-        let block = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 8 * segmentBytes + 8)
+        let block = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Self.primesPerBlock)
         defer { block.deallocate() }
         let lowest = Swift.max(lo, 7)
         while sieve.sieveNextSegment(primesFrom: &sievingPrimes, { bitmap, firstByte in
-            var count = Self.setBits(of: bitmap, firstByte: firstByte, into: block)
-            var first = 0
-            while first < count && block[first] < lowest { first += 1 }
-            while count > first && block[count - 1] >= hi { count -= 1 }
-            body(UnsafeBufferPointer(rebasing: block[first..<count]))
+            Self.forEachBlockOfSetBits(of: bitmap, firstByte: firstByte, in: block) { primes in
+                var first = 0, count = primes.count
+                while first < count && primes[first] < lowest { first += 1 }
+                while count > first && primes[count - 1] >= hi { count -= 1 }
+                body(UnsafeBufferPointer(rebasing: primes[first..<count]))
+            }
         }) {}
     }
+
+    /// The most primes ``forEachBlockOfPrimes(from:to:_:)`` hands over at once: 32 KiB of them.
+    static let primesPerBlock = 4096
 
     /// The primes up to `limit` (below 2^32), in increasing order: a table for engines that index primes.
     public func primes(upTo limit: UInt64) -> [UInt32] {
@@ -48,13 +52,18 @@ extension PrimeSieve {
         return primes
     }
 
-    /// Writes the integer of every set bit of a sieved wheel bitmap into `target`, in increasing order, and
-    /// returns how many (bytes past the range's end may hold bits: the caller filters).
-    private static func setBits(of bitmap: UnsafeBufferPointer<UInt8>, firstByte: UInt64,
-                                into target: UnsafeMutableBufferPointer<UInt64>) -> Int {
+    /// Calls `flush` with the integers of the set bits of a sieved wheel bitmap, in increasing order, a
+    /// `buffer`ful at a time (bytes past the range's end may hold bits: the caller filters).
+    private static func forEachBlockOfSetBits(of bitmap: UnsafeBufferPointer<UInt8>, firstByte: UInt64,
+                                              in buffer: UnsafeMutableBufferPointer<UInt64>,
+                                              _ flush: (UnsafeBufferPointer<UInt64>) -> Void) {
         let raw = UnsafeRawPointer(bitmap.baseAddress!)
         var j = 0, count = 0
         while j < bitmap.count {
+            if count > buffer.count - 64 {  // a word holds at most 64
+                flush(UnsafeBufferPointer(rebasing: buffer[..<count]))
+                count = 0
+            }
             var word: UInt64 = 0
             if j + 8 <= bitmap.count {
                 word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
@@ -64,12 +73,12 @@ extension PrimeSieve {
             let base = 30 * (firstByte + UInt64(j))
             while word != 0 {
                 let bit = word.trailingZeroBitCount
-                target[count] = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
+                buffer[count] = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
                 count += 1
                 word &= word - 1
             }
             j += 8
         }
-        return count
+        if count > 0 { flush(UnsafeBufferPointer(rebasing: buffer[..<count])) }
     }
 }

@@ -78,6 +78,17 @@ import TestSupport
         }
     }
 
+    @Test("the primes by blocks where a segment holds more than a block (hundreds of thousands)")
+    func blocksOfManyPrimes() {
+        let (lo, hi): (UInt64, UInt64) = (999_983, 5_000_011)
+        var primes: [UInt64] = [], blocks = 0
+        PrimeSieve().forEachBlockOfPrimes(from: lo, to: hi) { primes += $0; blocks += 1 }
+        let expected = Oracle.tally(from: UInt128(lo), to: UInt128(hi))
+        #expect(primes.first == lo && primes == primes.sorted() && Set(primes).count == primes.count)
+        #expect(PrimeTally(count: UInt64(primes.count), sum: UInt128(primes.reduce(0, +))) == expected)
+        #expect(blocks > 1)
+    }
+
     @Test("thousands of random ranges at offsets up to 2^48 against Miller–Rabin")
     func randomRangesUpTo2To48() {
         var generator = SystemRandomNumberGenerator()

@@ -57,27 +57,15 @@ extension PrimeSieve {
     private static func forEachBlockOfSetBits(of bitmap: UnsafeBufferPointer<UInt8>, firstByte: UInt64,
                                               in buffer: UnsafeMutableBufferPointer<UInt64>,
                                               _ flush: (UnsafeBufferPointer<UInt64>) -> Void) {
-        let raw = UnsafeRawPointer(bitmap.baseAddress!)
-        var j = 0, count = 0
-        while j < bitmap.count {
-            if count > buffer.count - 64 {  // a word holds at most 64
-                flush(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        var count = 0
+        Wheel.forEachSetBit(of: bitmap, firstByte: firstByte) { n in
+            if count == buffer.count {
+                flush(UnsafeBufferPointer(buffer))
                 count = 0
             }
-            var word: UInt64 = 0
-            if j + 8 <= bitmap.count {
-                word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-            } else {
-                for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
-            }
-            let base = 30 * (firstByte + UInt64(j))
-            while word != 0 {
-                let bit = word.trailingZeroBitCount
-                buffer[count] = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
-                count += 1
-                word &= word - 1
-            }
-            j += 8
+            buffer[count] = n
+            count += 1
+            return true
         }
         if count > 0 { flush(UnsafeBufferPointer(rebasing: buffer[..<count])) }
     }

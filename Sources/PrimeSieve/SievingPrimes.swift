@@ -75,24 +75,10 @@ struct SievingPrimes: SievingPrimeSource {
             while j + 8 <= bitmap.count { bits += raw.loadUnaligned(fromByteOffset: j, as: UInt64.self).nonzeroBitCount; j += 8 }
             while j < bitmap.count { bits += bitmap[j].nonzeroBitCount; j += 1 }
             primes = [UInt32](unsafeUninitializedCapacity: bits) { out, count in
-                var j = 0
-                while j < bitmap.count {
-                    var word: UInt64
-                    if j + 8 <= bitmap.count {
-                        word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                    } else {
-                        word = 0
-                        for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
-                    }
-                    let base = 30 * (firstByte + UInt64(j))
-                    while word != 0 {
-                        let bit = word.trailingZeroBitCount
-                        let prime = base + 30 * UInt64(bit >> 3) + Wheel.residue(bit & 7)
-                        if prime > limit { return }
-                        if prime >= 7 { out[count] = UInt32(truncatingIfNeeded: prime); count += 1 }
-                        word &= word - 1
-                    }
-                    j += 8
+                Wheel.forEachSetBit(of: bitmap, firstByte: firstByte) { prime in
+                    if prime > limit { return false }
+                    if prime >= 7 { out[count] = UInt32(truncatingIfNeeded: prime); count += 1 }
+                    return true
                 }
             }
         }

@@ -34,4 +34,28 @@ enum Wheel {
     static let bitsBelow: [UInt8] = (0...30).map { t in
         (0..<8).reduce(UInt8(0)) { mask, bit in residues[bit] < t ? mask | UInt8(1 << bit) : mask }
     }
+
+    /// Calls `body` with the integer of every set bit of a sieved bitmap whose first byte is byte `firstByte`
+    /// of the number line, in increasing order, reading it a 64-bit word at a time; stops early when `body`
+    /// returns false. (Bytes past a range's end may hold bits: the caller filters.)
+    @inline(__always)
+    static func forEachSetBit(of bitmap: UnsafeBufferPointer<UInt8>, firstByte: UInt64, _ body: (UInt64) -> Bool) {
+        let raw = UnsafeRawPointer(bitmap.baseAddress!)
+        var j = 0
+        while j < bitmap.count {
+            var word: UInt64 = 0
+            if j + 8 <= bitmap.count {
+                word = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            } else {
+                for k in 0..<(bitmap.count - j) { word |= UInt64(bitmap[j + k]) << (8 * k) }
+            }
+            let base = 30 * (firstByte + UInt64(j))
+            while word != 0 {
+                let bit = word.trailingZeroBitCount
+                guard body(base + 30 * UInt64(bit >> 3) + residue(bit & 7)) else { return }
+                word &= word - 1
+            }
+            j += 8
+        }
+    }
 }

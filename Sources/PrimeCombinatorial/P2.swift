@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What one piece `[lo, hi)` of P2's range `[y + 1, z + 2)` found, counting primes from `lo` on.
 ///
 /// P2 = Σ_{y < p ≤ √x} (π(x/p) − π(p − 1)), and for the sum Σ p·(S(x/p) − S(p − 1)): a weighted tally of the
@@ -62,17 +54,7 @@ extension Context {
     /// points decrease).
     private func p2QuotientPrimes(from lo: UInt64, to hi: UInt64) -> [UInt32] {
         let pFrom = Swift.max(y, x / (hi - 1)) + 1, pTo = Swift.min(parameters.squareRoot, x / (lo - 1)) + 1
-        guard pFrom < pTo else { return [] }
-        var primes: [UInt32] = []
-        primes.reserveCapacity(Self.primesBound(from: pFrom, to: pTo))
-        sieve.forEachPrime(from: pFrom, to: pTo) { primes.append(UInt32(truncatingIfNeeded: $0)) }
-        return primes
-    }
-
-    /// At least the number of primes in `[from, to)` (Rosser–Schoenfeld: π(n) < 1.26·n/ln n), for reserving.
-    private static func primesBound(from: UInt64, to: UInt64) -> Int {
-        let n = Double(to)
-        return Int(1.26 * n / log(Swift.max(n, 3))) - (from > 17 ? Int(Double(from) / log(Double(from))) : 0) + 16
+        return pFrom < pTo ? sieve.primes(from: pFrom, to: pTo) : []
     }
 }
 

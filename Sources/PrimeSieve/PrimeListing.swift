@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension PrimeSieve {
     /// Calls `body` with every prime `p` in `[lo, hi)`, in increasing order, a sieved segment at a time.
     ///
@@ -45,11 +53,26 @@ extension PrimeSieve {
     /// The primes up to `limit` (below 2^32), in increasing order: a table for engines that index primes.
     public func primes(upTo limit: UInt64) -> [UInt32] {
         precondition(limit < 1 << 32, "prime tables hold 32-bit primes")
+        return primes(from: 0, to: limit + 1)
+    }
+
+    /// The primes in `[lo, hi)`, `hi ≤ 2^32`, in increasing order, in an array reserved once.
+    public func primes(from lo: UInt64, to hi: UInt64) -> [UInt32] {
+        precondition(lo <= hi && hi <= 1 << 32, "prime tables hold 32-bit primes")
         var primes: [UInt32] = []
-        let naturalLog = Double(UInt64.bitWidth - limit.leadingZeroBitCount) * 0.693  // ln(limit), within 0.7
-        primes.reserveCapacity(Int(Double(limit) / Swift.max(1, naturalLog - 1.8)) + 16)  // pi(limit), rounded up
-        forEachPrime(from: 0, to: limit + 1) { primes.append(UInt32(truncatingIfNeeded: $0)) }
+        primes.reserveCapacity(Self.primeCountBound(from: lo, to: hi))
+        forEachBlockOfPrimes(from: lo, to: hi) { block in
+            for p in block { primes.append(UInt32(truncatingIfNeeded: p)) }
+        }
         return primes
+    }
+
+    /// At least π(hi − 1) − π(lo − 1), for reserving: π(n) < 1.26·n/ln n for n > 1 (Rosser and Schoenfeld)
+    /// above, π(n) > n/ln n for n ≥ 17 below.
+    static func primeCountBound(from lo: UInt64, to hi: UInt64) -> Int {
+        let n = Double(hi)
+        let above = Int(1.26 * n / log(Swift.max(n, 3))), below = lo > 17 ? Int(Double(lo) / log(Double(lo))) : 0
+        return Swift.max(0, above - below) + 16
     }
 
     /// Calls `flush` with the integers of the set bits of a sieved wheel bitmap, in increasing order, a

@@ -87,14 +87,17 @@ enum Measurement {
         }
         let sorted = sum.pieces.map { ($0, sum.estimatedCost(of: $0)) }.sorted { $0.1 > $1.1 }.map(\.0)
         // For memory checks: the set-up and the costliest pieces only.
-        let pieces = ProcessInfo.processInfo.environment["PRIMESUM_PIECES"].flatMap(Int.init).map { Array(sorted.prefix($0)) } ?? sorted
-            .filter { piece in  // every k-th piece along each part only, for the cost model's checks at large x
-                let k = ProcessInfo.processInfo.environment["PRIMESUM_SAMPLE"].flatMap(Int.init) ?? 1
-                return sum.pieces.firstIndex(of: piece)! % k == 0
-            }
-            .filter { piece in  // one component only
-                ProcessInfo.processInfo.environment["PRIMESUM_COMPONENT"].map { "\(piece.component)" == $0 } ?? true
-            }
+        let environment = ProcessInfo.processInfo.environment
+        var chosen = environment["PRIMESUM_PIECES"].flatMap(Int.init).map { Array(sorted.prefix($0)) } ?? sorted
+        if let k = environment["PRIMESUM_SAMPLE"].flatMap(Int.init), k > 1 {
+            // Every k-th piece along each part only, for the cost model's checks at large x.
+            let sampled = Set(sum.pieces.enumerated().filter { $0.offset % k == 0 }.map(\.element))
+            chosen = chosen.filter(sampled.contains)
+        }
+        if let component = environment["PRIMESUM_COMPONENT"] {  // one part only
+            chosen = chosen.filter { "\($0.component)" == component }
+        }
+        let pieces = chosen
         if ProcessInfo.processInfo.environment["PRIMESUM_PROFILE"] != nil {
             var partials: [CombinatorialPrimeSum.PiecePartial] = []
             for piece in pieces {

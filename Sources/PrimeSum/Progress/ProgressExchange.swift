@@ -117,15 +117,17 @@ public final class ProgressExchange {
     }
 
     /// At rank 0, for a planned stop (a signal, with a journal): tells every rank to stop and collects their
-    /// farewells, which come after the last records they send (still watching for silence).
-    func stopEveryRank() throws {
+    /// farewells, which come after the last records they send (still watching for silence). `takeRecords`
+    /// runs while it waits: a rank sends its farewell only once its records have gone, and a record too long
+    /// to go eagerly goes only when rank 0 receives it.
+    func stopEveryRank(takingRecords takeRecords: () throws -> Void) throws {
         state[0] = .leaving
         try announce(.stop)
-        try collect(until: .leaving)
+        try collect(until: .leaving, meanwhile: takeRecords)
         if displayed && isTerminal { writeToStandardError("\r\u{1B}[K") }
     }
 
-    /// Away from rank 0: whether rank 0 has told this rank to stop (``stopEveryRank()``).
+    /// Away from rank 0: whether rank 0 has told this rank to stop (``stopEveryRank(takingRecords:)``).
     func stopRequested() throws -> Bool {
         try receivedVerdict() == .stop
     }
@@ -150,9 +152,10 @@ public final class ProgressExchange {
     }
 
     /// Rank 0 collects counts, displaying progress, until every rank has reached `target`.
-    private func collect(until target: RankState) throws {
+    private func collect(until target: RankState, meanwhile: () throws -> Void = {}) throws {
         while state.contains(where: { $0 < target }) {
             let now = Environment.wallTime()
+            try meanwhile()
             try collect(now: now)
             if let displayInterval, now - lastDisplay >= displayInterval {
                 lastDisplay = now

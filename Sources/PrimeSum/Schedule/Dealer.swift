@@ -113,7 +113,7 @@ final class Dealer<Kind: WorkKind> {
             signal = Int32(truncatingIfNeeded: words.values.first ?? 0)
         }
         guard let signal else { return }
-        try progress?.stopEveryRank()
+        try progress?.stopEveryRank(takingRecords: saveRecords)
         try saveRecords()
         let interrupted = Interrupted(signal: signal, journalPath: journal.path, savedPieces: journal.records.count)
         throw PlannedStop(message: interrupted.description)

@@ -24,13 +24,18 @@ public struct PrimeSieve: Sendable {
     /// This is how a batch of bounds costs one sieve of its largest bound: the sum below each bound is the
     /// running total of the pieces.
     /// - Precondition: `lo <= b₁ <= … <= bₖ <= hi <= 2^64`.
-    /// - Parameter progress: called after each segment with the number of integers it covered.
+    /// - Parameters:
+    ///   - sievingPrimes: primes already generated (shared by the ranges a process sieves), read instead of
+    ///     generating the range's own when the list reaches `sqrt(hi)`.
+    ///   - progress: called after each segment with the number of integers it covered.
     public func tallies(from lo: UInt128, to hi: UInt128, cutAt boundaries: [UInt128],
-                        progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
+                        sievingPrimes: SievingPrimeList? = nil, progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(boundaries.indices.allSatisfy { k in (k == 0 ? lo : boundaries[k - 1]) <= boundaries[k] }
                      && (boundaries.last ?? lo) <= hi, "cuts must be ascending and inside the range")
-        return rangeTally(from: lo, to: hi).tallies(cutAt: boundaries, progress: progress)
+        var range = rangeTally(from: lo, to: hi)
+        range.sharedPrimes = sievingPrimes
+        return range.tallies(cutAt: boundaries, progress: progress)
     }
 
     /// Calls `atCut` with the count and sum of the primes in `[lo, c)` at each cut point `c` that `nextCut`
@@ -49,6 +54,11 @@ public struct PrimeSieve: Sendable {
             }
             return cut
         }, atCut: atCut)
+    }
+
+    /// The largest sieving prime a range ending at `hi` may need: `sqrt(hi - 1)`, below 2^32.
+    public static func sievingLimit(forRangeEndingAt hi: UInt128) -> UInt64 {
+        hi <= 1 ? 0 : Swift.min(UInt64(Swift.min(hi - 1, UInt128(UInt64.max))).squareRootFloor(), UInt64(UInt32.max))
     }
 
     private func rangeTally(from lo: UInt128, to hi: UInt128) -> RangeTally {

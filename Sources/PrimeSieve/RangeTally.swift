@@ -5,6 +5,8 @@ struct RangeTally {
     let segmentBytes: Int
     let blockBytes: Int
     let vectorKernels: VectorKernels
+    /// Sieving primes already generated, read instead of generating them when they reach `sqrt(hi)`.
+    var sharedPrimes: SievingPrimeList? = nil
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
     func tallies(cutAt boundaries: [UInt128], progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
@@ -35,13 +37,9 @@ struct RangeTally {
             }
             if p < 7 { running += PrimeTally(count: 1, sum: p) }
         }
-        if hi > 7 && lo < hi {
-            let sievingLimit = Swift.min(UInt64(hi - 1).squareRootFloor(), UInt64(UInt32.max))
-            var sieve = SegmentSieve(firstByte: UInt64(lo / 30), endByte: UInt64((hi + 29) / 30),
-                                     segmentBytes: segmentBytes, blockBytes: blockBytes, vectorKernels: vectorKernels)
-            var sievingPrimes = SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes, blockBytes: blockBytes,
-                                              vectorKernels: vectorKernels)
-            while sieve.sieveNextSegment(primesFrom: &sievingPrimes, { segment, segmentStart in
+        // One segment's tallies, whichever source the sieving primes come from.
+        func sieveAll<Source: SievingPrimeSource>(_ sieve: inout SegmentSieve, primesFrom source: inout Source) {
+            while sieve.sieveNextSegment(primesFrom: &source, { segment, segmentStart in
                 let segmentBase = 30 * UInt128(segmentStart)
                 let segmentEnd = Swift.min(segmentBase + 30 * UInt128(segment.count), hi)
                 var cursor = Swift.max(segmentBase, lo, 7)
@@ -56,6 +54,19 @@ struct RangeTally {
                                       kernels: vectorKernels)
                 progress?(UInt64(segmentEnd - Swift.max(segmentBase, lo)))
             }) {}
+        }
+        if hi > 7 && lo < hi {
+            let sievingLimit = PrimeSieve.sievingLimit(forRangeEndingAt: hi)
+            var sieve = SegmentSieve(firstByte: UInt64(lo / 30), endByte: UInt64((hi + 29) / 30),
+                                     segmentBytes: segmentBytes, blockBytes: blockBytes, vectorKernels: vectorKernels)
+            if let sharedPrimes, sharedPrimes.limit >= sievingLimit {
+                var source = sharedPrimes.reader(upTo: sievingLimit)
+                sieveAll(&sieve, primesFrom: &source)
+            } else {
+                var source = SievingPrimes(upTo: sievingLimit, segmentBytes: segmentBytes, blockBytes: blockBytes,
+                                           vectorKernels: vectorKernels)
+                sieveAll(&sieve, primesFrom: &source)
+            }
         }
         while cut != nil {  // cut points at hi
             atCut(running)

@@ -20,7 +20,8 @@ enum JobTuning {
     /// ones, few enough that rank 0's dealing and each piece's set-up stay small.
     static let dealtPiecesPerThread = 8
     /// A piece is worth cutting off only if it is at least this many times `sqrt(hi)` long: every piece
-    /// generates the sieving primes up to `sqrt(hi)` again.
+    /// places each sieving prime up to `sqrt(hi)` at its first multiple in the piece (a division per prime),
+    /// and a rank's first pieces generate those primes too (``RankSievingPrimes``).
     static let minimumPieceToSetUpRatio: UInt128 = 64
     /// ... and at least this long, whatever its sieving primes.
     static let minimumPieceWidth: UInt128 = 1 << 20

@@ -8,6 +8,8 @@ struct SieveWork: WorkKind {
     let borders: QueryBorders
     let domain: Query
     let journalDescription: String
+    /// The rank's shared sieving primes (every rank makes its own SieveWork).
+    private let sievingPrimes: RankSievingPrimes
     var unitName: String? { "integers" }
 
     init(request: Request, engine: PrimeSieve) {
@@ -15,13 +17,15 @@ struct SieveWork: WorkKind {
         borders = QueryBorders(request.queries)
         domain = request.span
         journalDescription = request.journalDescription
+        sievingPrimes = RankSievingPrimes(forDomainEndingAt: domain.hi, configuration: engine.configuration)
     }
 
     func equalCostBorders(of part: Query, parts: Int) -> [UInt128] {
         engine.equalCostBorders(from: part.lo, to: part.hi, parts: parts)
     }
 
-    /// Every piece generates the sieving primes up to `sqrt(hi)` again, so a piece shorter than
+    /// Every piece places each sieving prime up to `sqrt(hi)` at its first multiple in the piece (and a rank's
+    /// first pieces generate those primes too), so a piece shorter than
     /// `JobTuning.minimumPieceToSetUpRatio`·sqrt(hi) (or `JobTuning.minimumPieceWidth`) would spend more on
     /// set-up than on sieving.
     func worthwhilePieceCount(of part: Query, maximum: Int) -> Int {
@@ -33,7 +37,8 @@ struct SieveWork: WorkKind {
     func compute(_ piece: Query, progress: @escaping @Sendable (UInt64) -> Void) -> ChunkRecord {
         let points = borders.points(in: piece)
         let cuts = engine.tallies(from: piece.lo, to: piece.hi, cutAt: Array(points.dropFirst().dropLast()),
-                                  progress: progress)
+                                  sievingPrimes: sievingPrimes.forNextPiece(), progress: progress)
+        sievingPrimes.pieceFinished()
         return ChunkRecord(chunk: piece, pieces: cuts)
     }
 

@@ -31,7 +31,7 @@ extension PrimeSieve {
         let blockBytes = Swift.min(configuration.blockBytes, segmentBytes)
         var sieve = SegmentSieve(firstByte: lo / 30, endByte: (hi + 29) / 30, segmentBytes: segmentBytes,
                                  blockBytes: blockBytes, vectorKernels: configuration.vectorKernels)
-        var sievingPrimes = SievingPrimes(upTo: Swift.min((hi - 1).squareRootFloor(), UInt64(UInt32.max)),
+        var sievingPrimes = SievingPrimes(upTo: Self.sievingLimit(forRangeEndingAt: UInt128(hi)),
                                           segmentBytes: segmentBytes, blockBytes: blockBytes,
                                           vectorKernels: configuration.vectorKernels)
         let block = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Self.primesPerBlock)

@@ -33,9 +33,7 @@ public struct PrimeSieve: Sendable {
         precondition(lo <= hi && hi <= Self.upperLimit, "range [\(lo), \(hi)) is not inside [0, 2^64]")
         precondition(boundaries.indices.allSatisfy { k in (k == 0 ? lo : boundaries[k - 1]) <= boundaries[k] }
                      && (boundaries.last ?? lo) <= hi, "cuts must be ascending and inside the range")
-        var range = rangeTally(from: lo, to: hi)
-        range.sharedPrimes = sievingPrimes
-        return range.tallies(cutAt: boundaries, progress: progress)
+        return rangeTally(from: lo, to: hi, sievingPrimes: sievingPrimes).tallies(cutAt: boundaries, progress: progress)
     }
 
     /// Calls `atCut` with the count and sum of the primes in `[lo, c)` at each cut point `c` that `nextCut`
@@ -61,11 +59,11 @@ public struct PrimeSieve: Sendable {
         hi <= 1 ? 0 : Swift.min(UInt64(Swift.min(hi - 1, UInt128(UInt64.max))).squareRootFloor(), UInt64(UInt32.max))
     }
 
-    private func rangeTally(from lo: UInt128, to hi: UInt128) -> RangeTally {
+    private func rangeTally(from lo: UInt128, to hi: UInt128, sievingPrimes: SievingPrimeList? = nil) -> RangeTally {
         let segmentBytes = configuration.segmentBytes(forRangeEndingAt: hi)
         return RangeTally(lo: lo, hi: hi, segmentBytes: segmentBytes,
                           blockBytes: Swift.min(configuration.blockBytes, segmentBytes),
-                          vectorKernels: configuration.vectorKernels)
+                          vectorKernels: configuration.vectorKernels, sharedPrimes: sievingPrimes)
     }
 }
 

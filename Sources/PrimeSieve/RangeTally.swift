@@ -6,7 +6,7 @@ struct RangeTally {
     let blockBytes: Int
     let vectorKernels: VectorKernels
     /// Sieving primes already generated, read instead of generating them when they reach `sqrt(hi)`.
-    var sharedPrimes: SievingPrimeList? = nil
+    let sharedPrimes: SievingPrimeList?
 
     /// The tallies of `[lo, b1), [b1, b2), …, [bk, hi)` for the ascending `boundaries` inside `[lo, hi]`.
     func tallies(cutAt boundaries: [UInt128], progress: ((UInt64) -> Void)? = nil) -> [PrimeTally] {
@@ -37,7 +37,7 @@ struct RangeTally {
             }
             if p < 7 { running += PrimeTally(count: 1, sum: p) }
         }
-        // One segment's tallies, whichever source the sieving primes come from.
+        // Sieves every segment, tallying at the cut points, whichever source the sieving primes come from.
         func sieveAll<Source: SievingPrimeSource>(_ sieve: inout SegmentSieve, primesFrom source: inout Source) {
             while sieve.sieveNextSegment(primesFrom: &source, { segment, segmentStart in
                 let segmentBase = 30 * UInt128(segmentStart)

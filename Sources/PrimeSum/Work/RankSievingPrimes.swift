@@ -3,8 +3,8 @@ import PrimeSieve
 /// A rank's one copy of the sieving primes, for its pieces to share once it turns out to run more pieces than
 /// threads.
 ///
-/// Each piece would otherwise generate the primes up to `sqrt(hi)` again: near 2^64 a third of a piece's
-/// set-up (0.6 s), for the 194 MiB the list holds. A rank's first pieces, one per thread, start together and
+/// Each piece would otherwise generate the primes up to `sqrt(hi)` again: near 2^64 half of a piece's set-up
+/// (0.8 of 1.6 s), for the 194 MiB the list holds. A rank's first pieces, one per thread, start together and
 /// generate their own, so a run of one piece per thread keeps its memory as it was; the list is made when a
 /// piece starts after another has finished on this rank — a thread on its second piece — reaching the
 /// square root of the end of the whole domain, which covers every later piece. Pieces wait while it is made

@@ -77,9 +77,11 @@ import TestSupport
         let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("journal").path
-        let first = try BoundedCommand.startMPIRun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"])
+        // The sieve below 10^11 (some 14 s on one thread): still running when the second job has been refused,
+        // however slowly that job starts on a busy machine.
+        let first = try BoundedCommand.startMPIRun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "1e11"])
         #expect(CheckpointTests.waitForRecords(1, in: path, running: first))
-        let second = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "3e10"])
+        let second = try BoundedCommand.mpirun(ranks: 1, "prime-sum", ["--quiet", "--method", "sieve", "--checkpoint", path, "1e11"])
         #expect(second.status == 73, "\(second.standardError)")
         #expect(second.errorLines.count == 1 && second.standardError.contains("another prime-sum job is using it"),
                 "\(second.standardError)")

@@ -423,8 +423,8 @@ check_pml() {
 
 # When mpirun failed before the ranks were up (no start marker; not a time limit, a start-up timeout or a
 # signal), Scripts/mpirun-messages.pl has dropped its reason with the rest of Open MPI's messages: launch it
-# again unfiltered, with --help (which starts MPI and computes nothing), so that mpirun and Open MPI say what
-# went wrong (too few slots, a missing component).
+# again unfiltered, with an empty request (which starts MPI and computes nothing), so that mpirun and Open MPI
+# say what went wrong (too few slots, a missing component).
 explain_launch_failure() {
   local status=$1
   ((status != 0 && status != 68 && status != 124 && status < 128)) || return 0
@@ -432,7 +432,7 @@ explain_launch_failure() {
   say "mpirun failed (status $status) before the ranks were up; launching again to show its reason:"
   local flags=() flag
   for flag in "${launcher[@]}"; do [[ $flag == --quiet ]] || flags+=("$flag"); done
-  timeout -k 5 60 "${flags[@]}" "$binary" --help >/dev/null || true
+  timeout -k 5 60 "${flags[@]}" "$binary" --quiet 0 >/dev/null || true
 }
 
 # Copies the job's answer ($1) to standard output: a reader that went away (| head) ends run.sh quietly with

@@ -208,6 +208,7 @@ Environment.run(threadLevel: .funneled, abortStatus: 4) { environment in
     case "collectives":
         try expect(environment.providedThreadLevel >= .funneled, "thread level \(environment.providedThreadLevel)")
         try expect(world.size >= 1 && (0..<world.size).contains(world.rank), "rank and size")
+        try expect(Environment.launcherRank == world.rank, "the launcher's rank \(Environment.launcherRank.map(String.init) ?? "nil") is the world rank")
         try expect(!(try Communicator.processorName()).isEmpty, "processor name")
         let before = Environment.wallTime()
         try expect(Environment.wallTime() >= before && Environment.wallTickSeconds > 0, "wall time")

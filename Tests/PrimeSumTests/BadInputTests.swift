@@ -128,6 +128,19 @@ import TestSupport
         }
     }
 
+    @Test("help and a usage error start no MPI: with an Open MPI that cannot start, they still answer, once",
+          .enabled(if: !BoundedCommand.isMPICH, "SKIPPED: breaks Open MPI's start-up through OMPI_MCA_btl"))
+    func earlyExitsStartNoMPI() throws {
+        let broken = ["OMPI_MCA_btl": "nonexistent"]  // MPI_Init fails: no such transport
+        let help = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--help"], timeLimit: 60, environment: broken)
+        #expect(help.status == 0 && help.standardOutput.components(separatedBy: "USAGE:").count == 2,
+                "status \(help.status): \(help.standardError.prefix(2000))")
+        let usage = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--threads", "0", "5"], timeLimit: 60, environment: broken)
+        #expect(usage.status == 64 && usage.errorLines.count == 1, "status \(usage.status): \(usage.standardError.prefix(2000))")
+        let job = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["100"], timeLimit: 60, environment: broken)
+        #expect(job.status != 0, "a job that computes needs MPI: the broken start-up must fail it")
+    }
+
     @Test("help is printed once, to stdout, with status 0")
     func help() throws {
         let result = try BoundedCommand.mpirun(ranks: 2, "prime-sum", ["--help"], timeLimit: 60)

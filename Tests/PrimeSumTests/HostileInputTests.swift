@@ -163,8 +163,8 @@ import TestSupport
     ])
     func messages(arguments: [String], says: String) throws {
         let result = try BoundedCommand.mpirun(ranks: 1, "prime-sum", arguments, timeLimit: 60)
-        #expect(result.status == 64 && result.errorLines.count == 1, "\(result.standardError.prefix(300))")
-        #expect(result.standardError.contains(says), "\(result.standardError.prefix(300))")
+        #expect(result.status == 64 && result.errorLines.count == 1, "\(result.standardError.prefix(4000))")
+        #expect(result.standardError.contains(says), "\(result.standardError.prefix(4000))")
         #expect(arguments.joined().count < 1000 || !result.standardError.contains(String(repeating: "7", count: 200)))
         #expect(result.standardError.count < 400)
     }
@@ -181,7 +181,7 @@ import TestSupport
     @Test("run.sh refuses an argument too long for mpirun with one sentence")
     func longArgumentThroughRunScript() throws {
         let result = try BoundedCommand.runScript(["--no-build", "-n", "1", "--", String(repeating: "7", count: 100_000)])
-        #expect(result.status == 64 && result.errorLines.count == 1, "\(result.standardError.prefix(300))")
+        #expect(result.status == 64 && result.errorLines.count == 1, "\(result.standardError.prefix(4000))")
         #expect(result.standardError.contains("too long"))
     }
 

@@ -17,27 +17,33 @@ public enum DistributedPrimeSum {
 
     /// The job's one entry point, called by every rank with its own parse of the same command line.
     ///
-    /// Initialises MPI; rank 0 decides (its invocation is authoritative; it opens the journal) and tells the
-    /// others; the job runs; rank 0 passes the outcome to `deliver`. Returns the status every rank exits with
-    /// after `MPI_Finalize`. Every failure — MPI's, the journal's, `deliver`'s — ends the whole job with
-    /// `MPI_Abort` and its ``ExitStatus``, so no rank is left waiting.
+    /// An early exit (help, a usage error) needs no MPI: the launcher's rank 0 prints it and every process
+    /// returns its status without starting MPI (no start-up cost, and nothing of MPI's to go wrong in a
+    /// process that lives milliseconds). Otherwise initialises MPI; rank 0 decides (its invocation is
+    /// authoritative; it opens the journal) and tells the others; the job runs; rank 0 passes the outcome to
+    /// `deliver`. Returns the status every rank exits with after `MPI_Finalize`. Every failure — MPI's, the
+    /// journal's, `deliver`'s — ends the whole job with `MPI_Abort` and its ``ExitStatus``, so no rank is left
+    /// waiting.
     public static func main(_ invocation: Invocation, deliver: (JobOutcome) throws -> Void) -> Int32 {
+        let request: Request, requestedOptions: Options
+        switch invocation {
+        case .exit(let early):
+            if (Environment.launcherRank ?? 0) == 0 {
+                announceStart()
+                early.print()
+            }
+            return early.status
+        case .compute(let checked, let options):
+            (request, requestedOptions) = (checked, options)
+        }
         shareOneMallocArenaUnderAddressSpaceLimit()
         return Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
-            announceStart(on: world)
-            var invocation = invocation
-            if case .compute(let request, let options) = invocation {
-                invocation = .compute(request, options.resolved(for: request))
-            }
-            if case .compute(_, let options) = invocation, options.checkpoint != nil {
-                Interruption.install()
-            } else {
-                Interruption.letQuitEndTheProcess()
-            }
-            let decision = try decide(invocation, world: world)
+            if world.rank == 0 { announceStart() }
+            let options = requestedOptions.resolved(for: request)
+            if options.checkpoint != nil { Interruption.install() } else { Interruption.letQuitEndTheProcess() }
+            let decision = try decide(request, options: options, world: world)
             if let status = decision.status { return status }
-            guard case .compute(let request, let options) = invocation else { return ExitStatus.internalError }
             let outcome: JobOutcome?
             do {
                 outcome = try run(request, options: options, on: world, prepared: decision.prepared)
@@ -51,32 +57,26 @@ public enum DistributedPrimeSum {
         }
     }
 
-    /// Tells run.sh's start-up watchdog that every rank is up: rank 0 writes `PRIMESUM_STARTED_MARKER`, when
-    /// set, as its first line of standard output (run.sh removes it before the answer reaches the user).
-    private static func announceStart(on world: Communicator) {
-        guard world.rank == 0, let marker = getenv("PRIMESUM_STARTED_MARKER") else { return }
+    /// Tells run.sh's start-up watchdog that every rank is up (or, for an early exit, has run): rank 0 writes
+    /// `PRIMESUM_STARTED_MARKER`, when set, as its first line of standard output (run.sh removes it before the
+    /// answer reaches the user).
+    private static func announceStart() {
+        guard let marker = getenv("PRIMESUM_STARTED_MARKER") else { return }
         writeToStandardOutput(String(cString: marker) + "\n")
     }
 
-    /// Rank 0 decides whether the job goes on — help, a usage error or a journal it cannot use ends it — and
-    /// tells the others: the status to end with, or nil to compute (with the work, and its journal, prepared
-    /// at rank 0).
-    private static func decide(_ invocation: Invocation,
+    /// Rank 0 decides whether the job goes on — a journal it cannot use ends it — and tells the others: the
+    /// status to end with, or nil to compute (with the work, and its journal, prepared at rank 0).
+    private static func decide(_ request: Request, options: Options,
                                world: Communicator) throws -> (status: Int32?, prepared: PreparedWork?) {
         var verdict: Int32 = -1  // -1: go on; otherwise the status to exit with
         var prepared: PreparedWork?
         if world.rank == 0 {
-            switch invocation {
-            case .exit(let early):
-                early.print()
-                verdict = early.status
-            case .compute(let request, let options):
-                do throws(JournalError) {
-                    prepared = try PreparedWork(request, options: options, threadsInJob: world.size * options.threads)
-                } catch {
-                    writeToStandardError("\(error)\n")
-                    verdict = error.abortStatus
-                }
+            do throws(JournalError) {
+                prepared = try PreparedWork(request, options: options, threadsInJob: world.size * options.threads)
+            } catch {
+                writeToStandardError("\(error)\n")
+                verdict = error.abortStatus
             }
         }
         try world.root(0).broadcast(&verdict)

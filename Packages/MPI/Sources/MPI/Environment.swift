@@ -103,6 +103,20 @@ public final class Environment {
         return flag != 0
     }
 
+    /// The world rank the launcher gave this process, read from its environment without starting MPI:
+    /// Open MPI's `OMPI_COMM_WORLD_RANK`, PMIx's `PMIX_RANK`, MPICH Hydra's `PMI_RANK`, Slurm's `SLURM_PROCID`,
+    /// the first set; nil when none is (a process started without a launcher is a world of one).
+    ///
+    /// For what a program decides before it needs MPI — `--help` or a usage error printed by rank 0 alone, and
+    /// every process exiting with the same status without ever calling `MPI_Init` — at no start-up cost and
+    /// with no MPI to go wrong. Once MPI runs, a communicator's `rank` is the authority.
+    public static var launcherRank: Int? {
+        for name in ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"] {
+            if let value = getenv(name), let rank = Int(String(cString: value)), rank >= 0 { return rank }
+        }
+        return nil
+    }
+
     /// Seconds since an arbitrary time in the past, on a clock of resolution ``wallTickSeconds`` (`MPI_Wtime`).
     public static func wallTime() -> Double { MPI_Wtime() }
 

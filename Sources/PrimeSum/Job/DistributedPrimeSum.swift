@@ -19,7 +19,7 @@ public enum DistributedPrimeSum {
     ///
     /// An early exit (help, a usage error) needs no MPI: the launcher's rank 0 prints it and every process
     /// returns its status without starting MPI (no start-up cost, and nothing of MPI's to go wrong in a
-    /// process that lives milliseconds). Otherwise initialises MPI; rank 0 decides (its invocation is
+    /// process that lives milliseconds). Otherwise initialises MPI; rank 0 decides (its request is
     /// authoritative; it opens the journal) and tells the others; the job runs; rank 0 passes the outcome to
     /// `deliver`. Returns the status every rank exits with after `MPI_Finalize`. Every failure — MPI's, the
     /// journal's, `deliver`'s — ends the whole job with `MPI_Abort` and its ``ExitStatus``, so no rank is left

@@ -197,7 +197,7 @@ set_launcher() {
     for ((i = 0; i < ${#keepalive[@]}; i += 2)); do export "OMPI_MCA_${keepalive[i]}=${keepalive[i + 1]}"; done
     return 0
   fi
-  # Without --quiet, which would hide which rank died: Scripts/mpirun-messages.pl drops the rest of Open
+  # Without --quiet, which would hide which rank died: Scripts/launcher-messages.pl drops the rest of Open
   # MPI's messages instead (see launch).
   local flag
   launcher=(mpirun)
@@ -372,18 +372,14 @@ integer_in_range() {
   ((${#text} <= ${#high})) && ((10#$text >= low && 10#$text <= high))
 }
 
-# Runs the job (run_job) with its answer in $answer_file; mpirun's standard error goes through
-# Scripts/mpirun-messages.pl, which keeps the ranks' messages, drops Open MPI's, and notes in $notice_file
-# which rank died of a signal. The filter has passed everything on when this returns.
+# Runs the job (run_job) with its answer in $answer_file; the launcher's standard error goes through
+# Scripts/launcher-messages.pl, which keeps the ranks' messages and drops the launcher's own (mpirun's and
+# Open MPI's, noting in $notice_file which rank died of a signal; srun's exit-code lines). The filter has
+# passed everything on when this returns.
 launch() {
-  local time_limit=$1 status=0
+  local time_limit=$1 status=0 messages filter
   shift
-  if [[ ${launcher[0]} != mpirun ]]; then
-    run_job "$time_limit" "${launcher[@]}" "$binary" "$@" >"$answer_file" || status=$?
-    return "$status"
-  fi
-  local messages filter
-  exec {messages}> >(exec perl "$project_dir/Scripts/mpirun-messages.pl" "$notice_file" >&2)
+  exec {messages}> >(exec perl "$project_dir/Scripts/launcher-messages.pl" "${launcher[0]}" "$notice_file" >&2)
   filter=$!
   run_job "$time_limit" "${launcher[@]}" "$binary" "$@" >"$answer_file" 2>&"$messages" || status=$?
   exec {messages}>&-
@@ -392,7 +388,7 @@ launch() {
 }
 
 # Says in one sentence why the job ended, where mpirun itself says nothing (or, about a rank that died,
-# says it in Open MPI's words, which Scripts/mpirun-messages.pl noted in $notice_file).
+# says it in Open MPI's words, which Scripts/launcher-messages.pl noted in $notice_file).
 explain_status() {
   local status=$1 time_limit=$2 rank host signal name
   if [[ -s ${notice_file-} ]] && ((status != 0 && status != 75)); then
@@ -422,7 +418,7 @@ check_pml() {
 }
 
 # When mpirun failed before the ranks were up (no start marker; not a time limit, a start-up timeout or a
-# signal), Scripts/mpirun-messages.pl has dropped its reason with the rest of Open MPI's messages: launch it
+# signal), Scripts/launcher-messages.pl has dropped its reason with the rest of Open MPI's messages: launch it
 # again unfiltered, with an empty request (which starts MPI and computes nothing), so that mpirun and Open MPI
 # say what went wrong (too few slots, a missing component).
 explain_launch_failure() {

@@ -3,7 +3,7 @@
 # tests and the benchmark run it and read the flags it prints, one per line.
 #
 #   --quiet               no banner lines from mpirun around the answer (run.sh drops it: it filters
-#                         mpirun's messages itself, to name a rank that died; Scripts/mpirun-messages.pl)
+#                         mpirun's messages itself, to name a rank that died; Scripts/launcher-messages.pl)
 #   --bind-to none        Open MPI would pin each rank to one core, and a rank's --threads would share it
 #   --mca pml ob1         the ob1 point-to-point layer: start-up 330 ms -> 130 ms against the default here
 #   --allow-run-as-root   only when run as root

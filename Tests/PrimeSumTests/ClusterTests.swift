@@ -46,6 +46,19 @@ import TestSupport
         #expect(sums.count == 20 && sums.map { Substring($0) } == localSums)
     }
 
+    @Test("a usage error in a Slurm job of 4 tasks: prime-sum's one sentence, once, status 64, no srun exit lines",
+          .enabled(if: canRunSlurm, "SKIPPED: needs root and Debian's slurmctld, slurmd, slurm-client and munge"))
+    func slurmUsageError() throws {
+        let result = try BoundedCommand.run(Self.script("slurm-cluster.sh"),
+                                            ["2", "4", "--", "--no-build", "--", "--threads", "0", "5"], timeLimit: 300)
+        #expect(result.status == 64, "\(result.standardOutput)\n\(result.standardError)")
+        #expect(result.standardOutput.isEmpty, "\(result.standardOutput)")
+        let sentences = result.errorLines.filter { $0.hasPrefix("prime-sum: ") }
+        #expect(sentences == ["prime-sum: --threads must be between 1 and 1024, not 0; see 'prime-sum --help'"],
+                "\(result.standardError)")
+        #expect(!result.standardError.contains("srun:"), "\(result.standardError)")
+    }
+
     @Test("a host's link going down mid-run ends the job within --net-timeout (plus start-up), nothing left",
           .enabled(if: canBuildHosts, "SKIPPED: needs root and iproute2 to build test hosts in network namespaces"))
     func linkDown() throws {

@@ -117,12 +117,17 @@ import TestSupport
         }
     }
 
-    @Test("an answer that cannot be written is status 74 with one sentence; a reader that leaves is a quiet 141")
+    @Test("an answer (or help) that cannot be written is status 74 with one sentence; a reader that leaves is a quiet 141")
     func brokenOutput() throws {
         let primeSum = BoundedCommand.product("prime-sum")
         let full = try BoundedCommand.run("/bin/bash", ["-c", "\"$0\" 100 >/dev/full", primeSum])
         #expect(full.status == 74, "\(full.standardError)")
         #expect(full.standardError.contains("cannot write the answer"), "\(full.standardError)")
+        for early in ["--help", "--version"] {
+            let lost = try BoundedCommand.run("/bin/bash", ["-c", "\"$0\" \(early) >/dev/full", primeSum])
+            #expect(lost.status == 74 && lost.errorLines == ["prime-sum: cannot write to standard output: No space left on device"],
+                    "\(early): status \(lost.status), \(lost.standardError)")
+        }
         let closed = try BoundedCommand.run("/bin/bash", ["-c", "\"$0\" --no-build -n 1 -- 100 >&-",
                                                           BoundedCommand.projectFolder.appendingPathComponent("run.sh").path])
         #expect(closed.status == 74 && closed.errorLines.count == 1, "\(closed.standardError)")

@@ -28,11 +28,9 @@ public enum DistributedPrimeSum {
         let request: Request, requestedOptions: Options
         switch invocation {
         case .exit(let early):
-            if (Environment.launcherRank ?? 0) == 0 {
-                announceStart()
-                early.print()
-            }
-            return early.status
+            guard (Environment.launcherRank ?? 0) == 0 else { return early.status }
+            announceStart()
+            return early.print()
         case .compute(let checked, let options):
             (request, requestedOptions) = (checked, options)
         }

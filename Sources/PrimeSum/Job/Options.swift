@@ -68,7 +68,19 @@ public struct EarlyExit: Error, Sendable {
         self.status = status
     }
 
-    func print() {
-        if toStandardError { writeToStandardError(message) } else { writeToStandardOutput(message) }
+    /// Prints the message (at rank 0 alone) and returns the status to exit with: the early exit's own, or 74
+    /// when standard output cannot take it (help sent to a full disk or a closed stream is lost, not shown).
+    func print() -> Int32 {
+        guard !toStandardError else {
+            writeToStandardError(message)
+            return status
+        }
+        do throws(StandardStreams.WriteFailed) {
+            try StandardStreams.writeToStandardOutput(message)
+        } catch {
+            writeToStandardError("prime-sum: cannot write to standard output: \(error)\n")
+            return ExitStatus.ioError
+        }
+        return status
     }
 }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The tool's writes to standard output (the answer): each text in as few `write` calls as the kernel allows (so
+/// Writes to standard output (the answer, help): each text in as few `write` calls as the kernel allows (so
 /// that the lines of different ranks do not interleave mid-line), every failure reported.
 public enum StandardStreams {
     /// A write that failed: the stream is closed, full, or gone.

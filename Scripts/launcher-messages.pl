@@ -8,7 +8,7 @@
 # "N total processes killed", and its internal logs ("[host:pid] …", and "[host][[job,1],rank][file:line] …"
 # from a surviving rank whose peer vanished). From a block that says a rank died of a signal, the rank,
 # host and signal go to NOTICE_FILE as one line ("RANK HOST SIGNAL NAME"), for run.sh to say in its own
-# sentence. srun's loses only srun's "srun: error: NODE: tasks …: Exited with exit code N" lines, which
+# sentence. Under srun only srun's "srun: error: NODE: tasks …: Exited with exit code N" lines go, which
 # run.sh's exit status says: Open MPI's messages and srun's other errors (a task killed, a node lost) pass,
 # as no second launch can show them.
 #

@@ -35,11 +35,12 @@ public enum DistributedPrimeSum {
             (request, requestedOptions) = (checked, options)
         }
         shareOneMallocArenaUnderAddressSpaceLimit()
+        // Before MPI starts, so that a signal during its start-up (which can take seconds) is not lost.
+        if requestedOptions.checkpoint != nil { Interruption.install() } else { Interruption.letQuitEndTheProcess() }
         return Environment.run(threadLevel: .funneled, abortStatus: ExitStatus.mpiFailure) { environment -> Int32 in
             let world = environment.world
             if world.rank == 0 { announceStart() }
             let options = requestedOptions.resolved(for: request)
-            if options.checkpoint != nil { Interruption.install() } else { Interruption.letQuitEndTheProcess() }
             let decision = try decide(request, options: options, world: world)
             if let status = decision.status { return status }
             let outcome: JobOutcome?

@@ -55,14 +55,12 @@ final class JournalFile {
     func append(_ line: [UInt8]) throws(JournalError) {
         try checkUnchanged()
         let before = length
-        var offset = 0
-        while offset < line.count {
-            let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, line.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { try failAppend(cuttingBackTo: before) }
-            offset += written
+        do throws(StandardStreams.WriteFailed) {
+            try StandardStreams.write(line, to: descriptor)
+        } catch {
+            try failAppend(cuttingBackTo: before, because: error.reason)
         }
-        guard fdatasync(descriptor) == 0 else { try failAppend(cuttingBackTo: before) }
+        guard fdatasync(descriptor) == 0 else { try failAppend(cuttingBackTo: before, because: Self.lastError()) }
         length += off_t(line.count)
     }
 
@@ -76,8 +74,7 @@ final class JournalFile {
         }
     }
 
-    private func failAppend(cuttingBackTo length: off_t) throws(JournalError) -> Never {
-        let reason = Self.lastError()
+    private func failAppend(cuttingBackTo length: off_t, because reason: String) throws(JournalError) -> Never {
         if length >= 0 { _ = ftruncate(descriptor, length) }
         throw .writeFailed(path, reason)
     }

@@ -37,7 +37,12 @@ public enum StandardStreams {
     }
 
     private static func write(_ text: String, to descriptor: Int32) throws(WriteFailed) {
-        let bytes = Array(text.utf8)
+        try write(Array(text.utf8), to: descriptor)
+    }
+
+    /// Writes all of `bytes` to `descriptor`, as many `write` calls as it takes (an interrupted one is
+    /// repeated), or throws why it could not.
+    static func write(_ bytes: [UInt8], to descriptor: Int32) throws(WriteFailed) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
